@@ -1,0 +1,91 @@
+package org.attention4j.api.spi;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import java.lang.foreign.MemorySegment;
+import org.apiguardian.api.API;
+
+/**
+ * Compute kernels over {@link MemorySegment}s (Arrow data read zero-copy). Matrices are row-major
+ * float32, little-endian; segments start at element (0, 0) (slice to offset). Masks are byte
+ * segments of n_q·n_k entries, 1 = may attend, or {@code null} for "all allowed". Kernels trust
+ * their inputs: the facades check shapes and finiteness first.
+ *
+ * <p>Semantics shared by every implementation: a row with no allowed key gets zero weights and a
+ * zero output; top-k breaks ties by the lower index; DTW rows take the minimum of the three
+ * predecessors.
+ *
+ * <p>Experimental until the kernel issues settle it.
+ *
+ * @since 0.1
+ */
+@API(status = EXPERIMENTAL, since = "0.1")
+public interface Kernels {
+  /** The provider id ({@code scalar}, {@code simd}). */
+  String id();
+
+  /** A one-line description of the implementation (e.g. vector width). */
+  default String describe() { return id(); }
+
+  /**
+   * {@code C[m×n] = alpha · op(A) · op(B) + beta · C}, where op(A) is m×k (A stored k×m when
+   * {@code transA}) and op(B) is k×n (B stored n×k when {@code transB}). With beta = 0, C is only
+   * written (its old content may be anything, even NaN).
+   */
+  void matmul(MemorySegment a, boolean transA, MemorySegment b, boolean transB, MemorySegment c, int m, int n, int k,
+      float alpha, float beta);
+
+  /**
+   * Row softmax of {@code scale · s} over the allowed entries, written to {@code out} (may be the
+   * same segment as {@code s}); disallowed entries and empty rows get 0.
+   */
+  void softmaxRows(MemorySegment s, MemorySegment out, int rows, int cols, float scale, MemorySegment mask);
+
+  /**
+   * Backward of {@link #softmaxRows}: {@code dS = scale · A ⊙ (dA − rowsum(A ⊙ dA))}, written to
+   * {@code dS} (may alias {@code dA}).
+   */
+  void softmaxBackwardRows(MemorySegment a, MemorySegment dA, MemorySegment dS, int rows, int cols, float scale);
+
+  /**
+   * Fused scaled-dot attention: {@code O = softmax(scale · Q Kᵀ, mask) V}, Q [nq×d], K [nk×d],
+   * V [nk×dv], O [nq×dv]; the weights [nq×nk] are written to {@code weights} when it is non-null.
+   */
+  void attentionForward(MemorySegment q, MemorySegment k, MemorySegment v, MemorySegment out, MemorySegment weights,
+      int nq, int nk, int d, int dv, float scale, MemorySegment mask);
+
+  /**
+   * Backward of {@link #attentionForward} given dO: writes dQ [nq×d], dK [nk×d], dV [nk×dv]
+   * (overwritten, not accumulated).
+   */
+  void attentionBackward(MemorySegment q, MemorySegment k, MemorySegment v, MemorySegment dOut, MemorySegment dq,
+      MemorySegment dk, MemorySegment dv, int nq, int nk, int d, int dvDim, float scale, MemorySegment mask);
+
+  /**
+   * Additive tanh-reduce: {@code S[i][j] = Σ_h w[h] · tanh(P[i][h] + R[j][h])} with projected queries
+   * P [nq×h] (bias folded in) and projected keys R [nk×h].
+   */
+  void additiveScores(MemorySegment p, MemorySegment r, MemorySegment w, MemorySegment s, int nq, int nk, int h);
+
+  /**
+   * Backward of {@link #additiveScores} given dS: writes dP [nq×h], dR [nk×h] and dw [h]
+   * (overwritten).
+   */
+  void additiveBackward(MemorySegment p, MemorySegment r, MemorySegment w, MemorySegment dS, MemorySegment dP,
+      MemorySegment dR, MemorySegment dw, int nq, int nk, int h);
+
+  /**
+   * Exact top-k by inner product: for each of the nq queries [nq×d], the k best of the n keys [n×d],
+   * best first, ties by lower index. Writes int32 ids [nq×k] and float32 scores [nq×k].
+   */
+  void topK(MemorySegment keys, int n, int d, MemorySegment queries, int nq, int k, MemorySegment ids,
+      MemorySegment scores);
+
+  /**
+   * One row of the DTW recursion over float64 rows: for j in [lo, hi),
+   * {@code cur[j] = cost[j] + min(prev[j − 1], prev[j], cur[j − 1])} (missing predecessors are +∞;
+   * for j = 0 only prev[0]). Entries of {@code cur} outside [lo, hi) are set to +∞.
+   * For the first row pass a {@code prev} with prev[−1] treated as 0 via {@code firstRow}.
+   */
+  void dtwRow(MemorySegment prev, MemorySegment cost, MemorySegment cur, int m, int lo, int hi, boolean firstRow);
+}
