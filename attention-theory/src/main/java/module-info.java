@@ -1,0 +1,12 @@
+/**
+ * The chapter's theory claims as scenarios: each measures one claim of SEED-DIGEST, returns metrics,
+ * a verdict and data-only figures. Scorers and normalizers are reached through the registry.
+ *
+ * @provides org.attention4j.api.spi.ScenarioProvider {@code gibbs-temperature} (claim 3.1)
+ */
+module org.attention4j.theory {
+  requires org.attention4j.api;
+  requires static org.apiguardian.api;
+
+  provides org.attention4j.api.spi.ScenarioProvider with org.attention4j.theory.internal.GibbsTemperatureScenario;
+}
