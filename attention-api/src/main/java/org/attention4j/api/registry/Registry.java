@@ -49,7 +49,7 @@ import org.apiguardian.api.API;
  * id, has a bad id or needs another SPI range is listed as rejected with the reason.
  *
  * <p>Exactly one kernel provider is active: the one forced by id, else the usable one with the
- * highest priority; other usable ones are available.
+ * highest priority (ties broken by id); other usable ones are available.
  *
  * @since 0.1
  */
@@ -383,7 +383,9 @@ public final class Registry implements ProviderLookup {
       usable.add(i);
     }
     List<Integer> candidates = new ArrayList<>(usable);          // best first; ties keep discovery order
-    candidates.sort(Comparator.comparing((Integer i) -> priority.get(i)).reversed());
+    // highest priority first; equal priorities by id, so the choice never depends on discovery order
+    candidates.sort(Comparator.comparing((Integer i) -> -priority.get(i))
+        .thenComparing(i -> entries.get(i).descriptor().id()));
     forced.ifPresent(f -> candidates.removeIf(i -> !entries.get(i).descriptor().id().equals(f)));
     int best = -1;
     Kernels k = null;
