@@ -71,6 +71,9 @@ public final class Mask {
 
   /** An explicit [n_q, n_k] mask, row-major, {@code true} = may attend. */
   public static Mask explicit(int rows, int cols, boolean[] rowMajor) {
+    if (rows < 0 || cols < 0) {
+      throw new IllegalArgumentException("mask: expected non-negative dimensions, got [" + rows + ", " + cols + "]");
+    }
     if ((long) rows * cols != rowMajor.length) {
       throw new IllegalArgumentException("mask: expected " + ((long) rows * cols) + " values (= " + rows + " x " + cols
           + "), got " + rowMajor.length);

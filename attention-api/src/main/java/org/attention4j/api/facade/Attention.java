@@ -144,13 +144,22 @@ public final class Attention {
     OptionalDouble c = scorer.dotProductScale();
     if (c.isPresent() && normalizer.isSoftmax()) {
       int d = DenseMatrices.cols(q);
-      FixedSizeListVector dq = DenseMatrices.allocate(allocator, "dQuery", nq, d);
-      FixedSizeListVector dk = DenseMatrices.allocate(allocator, "dKeys", nk, DenseMatrices.cols(k));
-      FixedSizeListVector dV = DenseMatrices.allocate(allocator, "dValues", nk, dv);
-      kernels.attentionBackward(DenseMatrices.segment(q), DenseMatrices.segment(k), DenseMatrices.segment(v),
-          DenseMatrices.segment(dOut), DenseMatrices.segment(dq), DenseMatrices.segment(dk), DenseMatrices.segment(dV), nq,
-          nk, d, dv, (float) (c.getAsDouble() / temperature), mask.toSegment(nq, nk));
-      return new AttentionGradients(dq, dk, dV, new ParameterSet());
+      ParameterSet grads = new ParameterSet();       // owns the three until they are handed over
+      try {
+        FixedSizeListVector dq = DenseMatrices.allocate(allocator, "dQuery", nq, d);
+        grads.put("dQuery", dq);
+        FixedSizeListVector dk = DenseMatrices.allocate(allocator, "dKeys", nk, DenseMatrices.cols(k));
+        grads.put("dKeys", dk);
+        FixedSizeListVector dV = DenseMatrices.allocate(allocator, "dValues", nk, dv);
+        grads.put("dValues", dV);
+        kernels.attentionBackward(DenseMatrices.segment(q), DenseMatrices.segment(k), DenseMatrices.segment(v),
+            DenseMatrices.segment(dOut), DenseMatrices.segment(dq), DenseMatrices.segment(dk), DenseMatrices.segment(dV),
+            nq, nk, d, dv, (float) (c.getAsDouble() / temperature), mask.toSegment(nq, nk));
+        return new AttentionGradients(dq, dk, dV, new ParameterSet());
+      } catch (RuntimeException | Error e) {
+        grads.close();
+        throw e;
+      }
     }
     try (FixedSizeListVector s = scorer.score(q, k, allocator);
          FixedSizeListVector a = normalizer.normalize(s, mask, temperature, allocator);

@@ -1,6 +1,7 @@
 package org.attention4j.api.internal;
 
 import java.util.Optional;
+import org.attention4j.api.ApiVersion;
 import org.attention4j.api.spi.KernelProvider;
 import org.attention4j.api.spi.Kernels;
 
@@ -8,6 +9,8 @@ import org.attention4j.api.spi.Kernels;
 public final class ScalarKernelProvider implements KernelProvider {
   @Override public String id() { return "scalar"; }
   @Override public String description() { return "scalar reference kernels (always usable)"; }
+  /** The api's own version, also on the class path (where there is no module descriptor to read). */
+  @Override public String version() { return ApiVersion.full(); }
   @Override public int priority() { return 0; }
   @Override public Optional<String> usable() { return Optional.empty(); }
   @Override public Kernels create() { return new ScalarKernels(); }

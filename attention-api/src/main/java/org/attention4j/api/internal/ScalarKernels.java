@@ -73,8 +73,8 @@ public final class ScalarKernels implements Kernels {
       double dot = 0;
       for (int j = 0; j < cols; j++) dot += (double) f(a, base + j) * f(dA, base + j);
       for (int j = 0; j < cols; j++) {
-        double aij = f(a, base + j);
-        put(dS, base + j, (float) (scale * aij * (f(dA, base + j) - dot)));
+        double aij = f(a, base + j);             // a zero weight (masked key, empty row) gives +0, never -0
+        put(dS, base + j, aij == 0 ? 0f : (float) (scale * aij * (f(dA, base + j) - dot)));
       }
     }
   }

@@ -3,6 +3,7 @@ package org.attention4j.api.internal;
 import java.lang.foreign.MemorySegment;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
+import org.attention4j.api.ApiVersion;
 import org.attention4j.api.DenseMatrices;
 import org.attention4j.api.Mask;
 import org.attention4j.api.spi.Kernels;
@@ -15,6 +16,9 @@ public final class SoftmaxNormalizerProvider implements NormalizerProvider {
   @Override public String id() { return "softmax"; }
 
   @Override public String description() { return "softmax over allowed keys, with temperature (stable, empty rows give 0)"; }
+
+  /** The api's own version, also on the class path (where there is no module descriptor to read). */
+  @Override public String version() { return ApiVersion.full(); }
 
   @Override public Normalizer create(ProviderConfig config) { return new Softmax(config.kernels()); }
 

@@ -5,8 +5,12 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.module.Configuration;
+import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReference;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -14,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +28,7 @@ import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -37,11 +44,12 @@ import org.apiguardian.api.API;
  * Finds every provider (scorers, normalizers, layers, kernels, scenarios): through
  * {@link ServiceLoader} on the module path and the class path, and from plugin folders, each folder
  * loaded in its own {@link ModuleLayer} (or its own class loader when attention-api itself runs on
- * the class path). Nothing is hidden: a provider that failed to load, clashes with another over an
+ * the class path; there a modular plugin jar's providers still come from its module descriptor's
+ * {@code provides}). Nothing is hidden: a provider that failed to load, clashes with another over an
  * id, has a bad id or needs another SPI range is listed as rejected with the reason.
  *
  * <p>Exactly one kernel provider is active: the one forced by id, else the usable one with the
- * highest priority; other usable ones are available.
+ * highest priority (ties broken by id); other usable ones are available.
  *
  * @since 0.1
  */
@@ -135,6 +143,10 @@ public final class Registry implements ProviderLookup {
     } catch (RuntimeException | LinkageError e) {
       return rejected(kind, p.getClass().getName(), origin, "failed to describe itself: " + oneLine(e));
     }
+    if (id == null) {                    // listed under its class name: a null id would break lookups and ordering
+      return new Entry(new ProviderDescriptor(kind, p.getClass().getName(), String.valueOf(version), moduleName(p.getClass()),
+          origin, ProviderDescriptor.Status.REJECTED, "bad id: expected lower-case ASCII letters, digits and '-', got null"), p);
+    }
     return new Entry(new ProviderDescriptor(kind, id, version, moduleName(p.getClass()), origin,
         ProviderDescriptor.Status.ACTIVE, "ok"), p);
   }
@@ -177,11 +189,13 @@ public final class Registry implements ProviderLookup {
       throw new UncheckedIOException("--plugin-path: cannot list " + dir, e);
     }
     List<Path> good = new ArrayList<>();
+    List<ModuleDescriptor> modular = new ArrayList<>();
     for (Path jar : jars) {
       try {                              // a broken jar is reported alone; the others still load
         Set<ModuleReference> refs = ModuleFinder.of(jar).findAll();
         if (refs.isEmpty()) throw new IllegalStateException("no module found in " + jar.getFileName());
         good.add(jar);
+        for (ModuleReference r : refs) if (!r.descriptor().isAutomatic()) modular.add(r.descriptor());
       } catch (RuntimeException e) {
         out.add(rejected(ProviderKind.PLUGIN, jar.getFileName().toString(), origin, "cannot open plugin jar: " + oneLine(e)));
       }
@@ -190,29 +204,64 @@ public final class Registry implements ProviderLookup {
     if (Registry.class.getModule().isNamed()) {
       loadAsLayer(good, origin, out);
     } else {
-      loadOnClassLoader(good, origin, out, loaders);
+      loadOnClassLoader(good, modular, origin, out, loaders);
     }
   }
 
   private static void loadAsLayer(List<Path> jars, String origin, List<Entry> out) {
-    ModuleFinder finder = ModuleFinder.of(jars.toArray(Path[]::new));
-    Set<String> roots = finder.findAll().stream().map(r -> r.descriptor().name()).collect(Collectors.toSet());
+    ModuleLayer parent = ModuleLayer.boot();
     ModuleLayer layer;
     try {
-      ModuleLayer parent = ModuleLayer.boot();
-      Configuration cf = parent.configuration().resolveAndBind(finder, ModuleFinder.of(), roots);
-      layer = parent.defineModulesWithOneLoader(cf, ClassLoader.getSystemClassLoader());
-    } catch (RuntimeException | LinkageError e) {
-      out.add(rejected(ProviderKind.PLUGIN, String.join(",", roots), origin, "cannot resolve plugin modules: " + oneLine(e)));
-      return;
+      layer = defineLayer(parent, jars);
+    } catch (RuntimeException | LinkageError first) {
+      // one jar can spoil the folder (e.g. it requires a module that is not there): list it, load the rest
+      ModuleFinder all = ModuleFinder.of(jars.toArray(Path[]::new));
+      List<Path> fine = new ArrayList<>();
+      for (Path jar : jars) {
+        Set<String> own = moduleNames(ModuleFinder.of(jar));
+        try {
+          parent.configuration().resolve(all, ModuleFinder.of(), own);
+          fine.add(jar);
+        } catch (RuntimeException e) {
+          out.add(rejected(ProviderKind.PLUGIN, jar.getFileName().toString(), origin,
+              "cannot resolve plugin module " + String.join(",", own) + ": " + oneLine(e)));
+        }
+      }
+      if (fine.isEmpty()) return;
+      try {
+        layer = defineLayer(parent, fine);
+      } catch (RuntimeException | LinkageError e) {
+        out.add(rejected(ProviderKind.PLUGIN, String.join(",", moduleNames(ModuleFinder.of(fine.toArray(Path[]::new)))),
+            origin, "cannot resolve plugin modules: " + oneLine(e)));
+        return;
+      }
     }
+    ModuleLayer pluginLayer = layer;
     for (ProviderKind kind : ProviderKind.values()) {
       if (kind == ProviderKind.PLUGIN) continue;
-      collect(kind, ServiceLoader.load(layer, kind.type()), sp -> sp.type().getModule().getLayer() == layer, out, origin);
+      collect(kind, ServiceLoader.load(pluginLayer, kind.type()), sp -> sp.type().getModule().getLayer() == pluginLayer, out,
+          origin);
     }
   }
 
-  private static void loadOnClassLoader(List<Path> jars, String origin, List<Entry> out, List<URLClassLoader> loaders) {
+  private static ModuleLayer defineLayer(ModuleLayer parent, List<Path> jars) {
+    ModuleFinder finder = ModuleFinder.of(jars.toArray(Path[]::new));
+    Configuration cf = parent.configuration().resolveAndBind(finder, ModuleFinder.of(), moduleNames(finder));
+    return parent.defineModulesWithOneLoader(cf, ClassLoader.getSystemClassLoader());
+  }
+
+  private static Set<String> moduleNames(ModuleFinder finder) {
+    return finder.findAll().stream().map(r -> r.descriptor().name()).collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /**
+   * The class-path fallback: one class loader per folder. As in a module layer, a modular jar's
+   * providers are the {@code provides} of its descriptor (class-path {@link ServiceLoader} would
+   * only read {@code META-INF/services} and silently miss them); other jars use
+   * {@code META-INF/services}.
+   */
+  private static void loadOnClassLoader(List<Path> jars, List<ModuleDescriptor> modular, String origin, List<Entry> out,
+      List<URLClassLoader> loaders) {
     URL[] urls = new URL[jars.size()];
     for (int i = 0; i < urls.length; i++) {
       try {
@@ -223,9 +272,44 @@ public final class Registry implements ProviderLookup {
     }
     URLClassLoader cl = new URLClassLoader("plugins:" + origin, urls, Registry.class.getClassLoader());
     loaders.add(cl);
+    Set<String> declared = new HashSet<>();
+    for (ModuleDescriptor d : modular) for (ModuleDescriptor.Provides p : d.provides()) declared.addAll(p.providers());
     for (ProviderKind kind : ProviderKind.values()) {
       if (kind == ProviderKind.PLUGIN) continue;
-      collect(kind, ServiceLoader.load(kind.type(), cl), sp -> sp.type().getClassLoader() == cl, out, origin);
+      collect(kind, ServiceLoader.load(kind.type(), cl),
+          sp -> sp.type().getClassLoader() == cl && !declared.contains(sp.type().getName()), out, origin);
+      for (ModuleDescriptor d : modular) {
+        for (ModuleDescriptor.Provides p : d.provides()) {
+          if (!p.service().equals(kind.type().getName())) continue;
+          for (String impl : p.providers()) out.add(instantiate(kind, impl, cl, origin));
+        }
+      }
+    }
+  }
+
+  /** Creates a provider named by a module descriptor as ServiceLoader would: {@code provider()} or the constructor. */
+  private static Entry instantiate(ProviderKind kind, String className, ClassLoader cl, String origin) {
+    try {
+      Class<?> c = Class.forName(className, true, cl);
+      Object o;
+      Method factory = null;
+      try {
+        factory = c.getDeclaredMethod("provider");
+      } catch (NoSuchMethodException e) {
+        // none: the public no-argument constructor
+      }
+      if (factory != null && Modifier.isStatic(factory.getModifiers()) && Modifier.isPublic(factory.getModifiers())) {
+        o = factory.invoke(null);
+      } else {
+        o = c.getConstructor().newInstance();
+      }
+      return describe(kind, kind.type().cast(o), origin);
+    } catch (InvocationTargetException e) {
+      return new Entry(new ProviderDescriptor(kind, className, "unknown", "unnamed", origin, ProviderDescriptor.Status.REJECTED,
+          "failed to instantiate: " + oneLine(e.getCause())), null);
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      return new Entry(new ProviderDescriptor(kind, className, "unknown", "unnamed", origin, ProviderDescriptor.Status.REJECTED,
+          "failed to instantiate: " + oneLine(e)), null);
     }
   }
 
@@ -276,16 +360,19 @@ public final class Registry implements ProviderLookup {
   }
 
   private static Kernels chooseKernels(List<Entry> entries, Optional<String> forced) {
-    int best = -1;
     List<Integer> usable = new ArrayList<>();
+    Map<Integer, Integer> priority = new HashMap<>();
     for (int i = 0; i < entries.size(); i++) {
       Entry e = entries.get(i);
       if (e.descriptor().kind() != ProviderKind.KERNEL || e.descriptor().status() == ProviderDescriptor.Status.REJECTED) {
         continue;
       }
+      KernelProvider kp = (KernelProvider) e.provider();
       Optional<String> why;
       try {
-        why = ((KernelProvider) e.provider()).usable();
+        why = kp.usable();
+        if (why == null) why = Optional.of("usable() returned null, expected empty or a reason");
+        if (why.isEmpty()) priority.put(i, kp.priority());
       } catch (RuntimeException | LinkageError ex) {
         why = Optional.of("usability check failed: " + oneLine(ex));
       }
@@ -295,31 +382,44 @@ public final class Registry implements ProviderLookup {
       }
       usable.add(i);
     }
-    if (forced.isPresent()) {
-      for (int i : usable) if (entries.get(i).descriptor().id().equals(forced.get())) best = i;
-      if (best < 0) {
-        throw new IllegalArgumentException("kernels: expected one of the usable kernel providers "
-            + usable.stream().map(i -> entries.get(i).descriptor().id()).sorted().toList() + ", got '" + forced.get() + "'");
-      }
-    } else {
-      for (int i : usable) {
-        if (best < 0 || ((KernelProvider) entries.get(i).provider()).priority()
-            > ((KernelProvider) entries.get(best).provider()).priority()) {
-          best = i;
-        }
+    List<Integer> candidates = new ArrayList<>(usable);          // best first; ties keep discovery order
+    // highest priority first; equal priorities by id, so the choice never depends on discovery order
+    candidates.sort(Comparator.comparing((Integer i) -> -priority.get(i))
+        .thenComparing(i -> entries.get(i).descriptor().id()));
+    forced.ifPresent(f -> candidates.removeIf(i -> !entries.get(i).descriptor().id().equals(f)));
+    int best = -1;
+    Kernels k = null;
+    for (int i : candidates) {
+      try {
+        k = ((KernelProvider) entries.get(i).provider()).create();
+        if (k == null) throw new IllegalStateException("create() returned null");
+        best = i;
+        break;
+      } catch (RuntimeException | LinkageError ex) {           // the next best provider takes over
+        entries.set(i, entries.get(i).with(ProviderDescriptor.Status.REJECTED, "failed to create its kernels: " + oneLine(ex)));
+        usable.remove(Integer.valueOf(i));
       }
     }
-    if (best < 0) throw new IllegalStateException("kernels: expected at least the scalar kernel provider, got none usable");
-    KernelProvider chosen = (KernelProvider) entries.get(best).provider();
+    if (best < 0) {
+      String rejections = entries.stream()
+          .filter(e -> e.descriptor().kind() == ProviderKind.KERNEL && (forced.isEmpty() || e.descriptor().id().equals(forced.get())))
+          .map(e -> "'" + e.descriptor().id() + "' (" + e.descriptor().origin() + "): " + e.descriptor().reason())
+          .collect(Collectors.joining("; "));
+      if (forced.isPresent()) {
+        throw new IllegalArgumentException("kernels: expected one of the usable kernel providers "
+            + usable.stream().map(i -> entries.get(i).descriptor().id()).sorted().toList() + ", got '" + forced.get() + "'"
+            + (rejections.isEmpty() ? "" : " (rejected: " + rejections + ")"));
+      }
+      throw new IllegalStateException("kernels: expected at least one usable kernel provider (scalar is built in), got none"
+          + (rejections.isEmpty() ? "" : ": " + rejections));
+    }
     for (int i : usable) {
       entries.set(i, i == best
           ? entries.get(i).with(ProviderDescriptor.Status.ACTIVE, forced.isPresent() ? "forced with kernels="
-              + forced.get() : "highest priority (" + chosen.priority() + ") of the usable kernel providers")
+              + forced.get() : "highest priority (" + priority.get(i) + ") of the usable kernel providers")
           : entries.get(i).with(ProviderDescriptor.Status.AVAILABLE, "usable, not chosen (priority "
-              + ((KernelProvider) entries.get(i).provider()).priority() + "; force it with --set kernels="
-              + entries.get(i).descriptor().id() + ")"));
+              + priority.get(i) + "; force it with --set kernels=" + entries.get(i).descriptor().id() + ")"));
     }
-    Kernels k = chosen.create();
     LOG.log(System.Logger.Level.DEBUG, "kernels: " + k.describe());
     return k;
   }

@@ -82,7 +82,7 @@ public interface Kernels {
       MemorySegment scores);
 
   /**
-   * One row of the DTW recursion over float64 rows: for j in [lo, hi),
+   * One row of the DTW recursion, float32 local costs accumulated in float64 rows: for j in [lo, hi),
    * {@code cur[j] = cost[j] + min(prev[j − 1], prev[j], cur[j − 1])} (missing predecessors are +∞;
    * for j = 0 only prev[0]). Entries of {@code cur} outside [lo, hi) are set to +∞.
    * For the first row pass a {@code prev} with prev[−1] treated as 0 via {@code firstRow}.

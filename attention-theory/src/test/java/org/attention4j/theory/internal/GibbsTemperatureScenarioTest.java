@@ -46,7 +46,7 @@ class GibbsTemperatureScenarioTest {
       for (int i = 0; i < n; i++) z += Math.exp(-alpha * i);
       for (int i = 0; i < n; i++) {
         double p = Math.exp(-alpha * i) / z;
-        h -= p * Math.log(p);
+        if (p > 0) h -= p * Math.log(p);
       }
       double[] closed = GibbsTemperatureScenario.closedForm(alpha, 1.0, n);
       assertEquals(h, closed[0], 1e-9, "entropy at α=" + alpha);

@@ -1,0 +1,15 @@
+/**
+ * Attention4J's test kit, for this project's modules and for plugin authors: {@code @WithRootAllocator}
+ * (a JUnit 5 extension that hands each test an Arrow allocator and fails the test when a buffer
+ * leaks), a central-difference gradient checker, float64 reference implementations of softmax,
+ * scores and attention, and tolerance assertions that name the worst entry.
+ *
+ * <p>Use it in test scope only. It depends on the api, JUnit Jupiter's API and Arrow, nothing else.
+ */
+module org.attention4j.testkit {
+  requires transitive org.attention4j.api;          // Mask in the oracles' signatures
+  requires transitive org.junit.jupiter.api;        // the extension implements Jupiter's interfaces
+  requires static transitive org.apiguardian.api;
+
+  exports org.attention4j.testkit;
+}
