@@ -19,7 +19,9 @@ final class SparseNormalizer implements Normalizer {
 
   /** Which map. */
   enum Kind {
+    /** Martins &amp; Astudillo (2016). */
     SPARSEMAX("sparsemax"),
+    /** α = 1.5, Peters, Niculae &amp; Martins (2019). */
     ENTMAX15("entmax15");
 
     final String id;
