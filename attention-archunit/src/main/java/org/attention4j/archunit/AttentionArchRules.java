@@ -47,13 +47,13 @@ public final class AttentionArchRules {
   public static final Map<String, Set<String>> ALLOWED_MODULE_DEPENDENCIES = allowedModuleDependencies();
 
   /** Only attention-simd touches the Vector API (an incubator module that may be absent). */
-  public static final ArchRule VECTOR_API_ONLY_IN_SIMD = named("VECTOR_API_ONLY_IN_SIMD",
+  public static final ArchRule VECTOR_API_ONLY_IN_SIMD_MODULE = named("VECTOR_API_ONLY_IN_SIMD_MODULE",
       noClasses().that().resideInAPackage(Modules.ROOT + "..").and().resideOutsideOfPackage(Modules.ROOT + ".simd..")
           .should().dependOnClassesThat().resideInAPackage("jdk.incubator.vector.."))
       .because("every other module must run where the incubator module is absent; kernels are found through the SPI");
 
   /** Dagger (and its inject annotations) only in attention-cli, the composition root. */
-  public static final ArchRule DAGGER_ONLY_IN_CLI = named("DAGGER_ONLY_IN_CLI",
+  public static final ArchRule NO_DAGGER_OUTSIDE_CLI = named("NO_DAGGER_OUTSIDE_CLI",
       noClasses().that().resideInAPackage(Modules.ROOT + "..").and().resideOutsideOfPackage(Modules.ROOT + ".cli..")
           .should().dependOnClassesThat().resideInAnyPackage("dagger..", "javax.inject..", "jakarta.inject.."))
       .because("library modules are plain ServiceLoader providers, so separately versioned plugins never clash over Dagger");

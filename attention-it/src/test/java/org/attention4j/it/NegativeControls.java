@@ -13,9 +13,9 @@ final class NegativeControls {
   record Control(List<String> packages, String offender) {}
 
   static final Map<String, Control> BY_RULE = Map.ofEntries(
-      Map.entry("VECTOR_API_ONLY_IN_SIMD",
+      Map.entry("VECTOR_API_ONLY_IN_SIMD_MODULE",
           new Control(List.of("org.attention4j.fixtures.vectorapi"), "org.attention4j.fixtures.vectorapi.UsesVectorApi")),
-      Map.entry("DAGGER_ONLY_IN_CLI",
+      Map.entry("NO_DAGGER_OUTSIDE_CLI",
           new Control(List.of("org.attention4j.fixtures.dagger"), "org.attention4j.fixtures.dagger.UsesDagger")),
       Map.entry("PLOTTING_AND_PICOCLI_ONLY_IN_CLI",
           new Control(List.of("org.attention4j.fixtures.draws"), "org.attention4j.fixtures.draws.DrawsInALibrary")),
