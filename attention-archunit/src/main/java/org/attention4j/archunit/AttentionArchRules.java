@@ -119,7 +119,7 @@ public final class AttentionArchRules {
   /** No cycles between packages. */
   public static final ArchRule PACKAGES_FREE_OF_CYCLES = named("PACKAGES_FREE_OF_CYCLES",
       slices().matching(Modules.ROOT + ".(**)").namingSlices("package " + Modules.ROOT + ".$1").should().beFreeOfCycles())
-      .because("packages are layered (api <- spi <- registry/facade <- internal), so each can be understood alone");
+      .because("packages are layered (api and figure <- spi <- io, facade, registry <- internal; ARCHITECTURE §2), so each can be understood alone");
 
   /** Mechanism modules (bilinear, additive, sparse, multihead) do not import each other. */
   public static final ArchRule MECHANISMS_DO_NOT_IMPORT_EACH_OTHER = named("MECHANISMS_DO_NOT_IMPORT_EACH_OTHER",
