@@ -22,7 +22,7 @@ public final class Settings {
 
   private Settings(String owner, Map<String, String> values) {
     this.owner = owner;
-    this.values = Map.copyOf(values);
+    this.values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));   // keeps declaration order
   }
 
   /**

@@ -21,6 +21,7 @@ import org.attention4j.api.ParameterSet;
 import org.attention4j.api.ParameterSpec;
 import org.attention4j.api.Settings;
 import org.attention4j.api.facade.Attention;
+import org.attention4j.api.io.MaskData;
 import org.attention4j.api.io.MatrixFiles;
 import org.attention4j.api.registry.Registry;
 import org.attention4j.api.spi.AttentionLayer;
@@ -211,8 +212,8 @@ final class AttendCommand implements Callable<Integer> {
   /** One mask per batch item, from --mask, --key-padding and --causal (AND). */
   private List<Mask> masks(Batch batch) throws IOException {
     boolean torch = maskConvention.equals("torch");
-    MatrixFiles.MaskData m = maskFile == null ? null : MatrixFiles.readMask(maskFile);
-    MatrixFiles.MaskData kp = keyPaddingFile == null ? null : MatrixFiles.readMask(keyPaddingFile);
+    MaskData m = maskFile == null ? null : MatrixFiles.readMask(maskFile);
+    MaskData kp = keyPaddingFile == null ? null : MatrixFiles.readMask(keyPaddingFile);
     List<Mask> out = new ArrayList<>();
     for (int b = 0; b < batch.count; b++) {
       Mask mask = causal ? Mask.causal() : Mask.all();
@@ -230,7 +231,7 @@ final class AttendCommand implements Callable<Integer> {
   }
 
   /** The slab of a mask file for batch item b: the whole file when it holds one slab, else slab b. */
-  private static boolean[] pick(MatrixFiles.MaskData data, int b, Batch batch, long slab, String option, String shape) {
+  private static boolean[] pick(MaskData data, int b, Batch batch, long slab, String option, String shape) {
     boolean[] all = data.values();
     if (all.length == slab) return all;
     if (batch.batched && all.length == slab * batch.count) {
