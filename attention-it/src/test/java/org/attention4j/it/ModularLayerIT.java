@@ -28,8 +28,9 @@ import org.junit.jupiter.api.Test;
  * Boots the built Attention4J jars and their dependencies in a fresh {@link ModuleLayer} (as a user's
  * module path would) and finds the providers by service binding alone: the only root is
  * {@code org.attention4j.api}; {@code resolveAndBind} must pull in the modules that provide its
- * services (scalar kernels and softmax in the api, dot and scaled-dot in bilinear, the
- * gibbs-temperature scenario in theory). Nothing here names a provider class.
+ * services (scalar kernels and softmax in the api, dot and scaled-dot in bilinear, additive in
+ * additive, sparsemax and entmax15 in sparse, the gibbs-temperature scenario in theory). Nothing here
+ * names a provider class.
  */
 class ModularLayerIT {
   private static final String API = "org.attention4j.api";
@@ -68,16 +69,20 @@ class ModularLayerIT {
   void serviceBindingAloneFindsEveryBuiltInProvider() throws Exception {
     ModuleLayer layer = layer(Set.of(API));
     Set<String> resolved = layer.modules().stream().map(Module::getName).collect(Collectors.toCollection(TreeSet::new));
-    assertTrue(resolved.containsAll(Set.of(API, "org.attention4j.bilinear", "org.attention4j.theory")),
-        "modules bound from root " + API + ": expected api, bilinear and theory, got " + resolved);
+    Set<String> providing = Set.of(API, "org.attention4j.bilinear", "org.attention4j.additive", "org.attention4j.sparse",
+        "org.attention4j.theory");
+    assertTrue(resolved.containsAll(providing),
+        "modules bound from root " + API + ": expected " + providing + ", got " + resolved);
 
     ClassLoader loader = layer.findLoader(API);
     assertEquals(Set.of("scalar"), ids(layer, loader, "KernelProvider"));
-    assertEquals(Set.of("softmax"), ids(layer, loader, "NormalizerProvider"));
-    assertTrue(ids(layer, loader, "ScorerProvider").containsAll(Set.of("dot", "scaled-dot")),
-        "scorers: expected dot and scaled-dot, got " + ids(layer, loader, "ScorerProvider"));
-    assertTrue(ids(layer, loader, "ScenarioProvider").contains("gibbs-temperature"),
-        "scenarios: expected gibbs-temperature, got " + ids(layer, loader, "ScenarioProvider"));
+    assertContains(ids(layer, loader, "NormalizerProvider"), "softmax", "sparsemax", "entmax15");
+    assertContains(ids(layer, loader, "ScorerProvider"), "dot", "scaled-dot", "additive");
+    assertContains(ids(layer, loader, "ScenarioProvider"), "gibbs-temperature");
+  }
+
+  private static void assertContains(Set<String> actual, String... expected) {
+    assertTrue(actual.containsAll(Set.of(expected)), "provider ids: expected " + List.of(expected) + ", got " + actual);
   }
 
   @Test
@@ -89,7 +94,8 @@ class ModularLayerIT {
     List<?> descriptors = (List<?>) registryType.getMethod("descriptors").invoke(registry);
     List<String> lines = new ArrayList<>();
     for (Object d : descriptors) lines.add(d.toString());
-    for (String id : List.of("id=scalar", "id=softmax", "id=dot", "id=scaled-dot", "id=gibbs-temperature")) {
+    for (String id : List.of("id=scalar", "id=softmax", "id=sparsemax", "id=entmax15", "id=dot", "id=scaled-dot",
+        "id=additive", "id=gibbs-temperature")) {
       assertTrue(lines.stream().anyMatch(l -> l.contains(id) && l.contains("module-path")),
           "registry in the layer: expected " + id + " from the module path, got " + lines);
     }
