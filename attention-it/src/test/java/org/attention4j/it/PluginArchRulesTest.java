@@ -9,9 +9,9 @@ import org.attention4j.archunit.PluginArchRules;
 import org.junit.jupiter.api.Test;
 
 /**
- * The integrators' rules: each passes on well-behaved code (the example cosine plugin, an adapter
- * in {@code com.acme.app}, a clean domain) and fails, naming the rule and the offending class, on its
- * negative control (fixtures in {@code com.acme}).
+ * The integrators' rules: each passes on well-behaved code (the example cosine plugin and the
+ * fixtures in {@code com.acme}) and fails, naming the rule and the offending class, on its negative
+ * control (fixtures in {@code com.badcorp}).
  */
 class PluginArchRulesTest {
   @Test
@@ -29,24 +29,24 @@ class PluginArchRulesTest {
 
   @Test
   void usingAnInternalPackageFails() {
-    ArchitectureTest.assertFailsNaming("PluginArchRules.usesOnlyExportedApi(com.acme.leaky..)",
-        PluginArchRules.usesOnlyExportedApi("com.acme.leaky.."), new String[] {"com.acme.leaky"},
-        "com.acme.leaky.UsesScalarKernels");
+    ArchitectureTest.assertFailsNaming("PluginArchRules.usesOnlyExportedApi(com.badcorp.leaky..)",
+        PluginArchRules.usesOnlyExportedApi("com.badcorp.leaky.."), new String[] {"com.badcorp.leaky"},
+        "com.badcorp.leaky.UsesScalarKernels");
   }
 
   @Test
   void usingAPackageItsModuleDoesNotExportFails() {
     // org.attention4j.cli is not internal by name; its descriptor exports nothing.
-    ArchitectureTest.assertFailsNaming("PluginArchRules.usesOnlyExportedApi(com.acme.leakycli..)",
-        PluginArchRules.usesOnlyExportedApi("com.acme.leakycli.."), new String[] {"com.acme.leakycli"},
-        "com.acme.leakycli.CallsCliMain");
+    ArchitectureTest.assertFailsNaming("PluginArchRules.usesOnlyExportedApi(com.badcorp.leakycli..)",
+        PluginArchRules.usesOnlyExportedApi("com.badcorp.leakycli.."), new String[] {"com.badcorp.leakycli"},
+        "com.badcorp.leakycli.CallsCliMain");
   }
 
   @Test
   void aPluginUsingTheFacadeFails() {
-    ArchitectureTest.assertFailsNaming("PluginArchRules.pluginDependsOnlyOnSpi(com.acme.plugin..)",
-        PluginArchRules.pluginDependsOnlyOnSpi("com.acme.plugin.."), new String[] {"com.acme.plugin"},
-        "com.acme.plugin.FacadeInPlugin");
+    ArchitectureTest.assertFailsNaming("PluginArchRules.pluginDependsOnlyOnSpi(com.badcorp.plugin..)",
+        PluginArchRules.pluginDependsOnlyOnSpi("com.badcorp.plugin.."), new String[] {"com.badcorp.plugin"},
+        "com.badcorp.plugin.FacadeInPlugin");
   }
 
   @Test
@@ -57,9 +57,9 @@ class PluginArchRulesTest {
 
   @Test
   void aDomainHoldingAMaskFails() {
-    ArchitectureTest.assertFailsNaming("PluginArchRules.noAttention4jTypesInDomainLayer(com.acme.domainleak..)",
-        PluginArchRules.noAttention4jTypesInDomainLayer("com.acme.domainleak.."), new String[] {"com.acme.domainleak"},
-        "com.acme.domainleak.Invoice");
+    ArchitectureTest.assertFailsNaming("PluginArchRules.noAttention4jTypesInDomainLayer(com.badcorp.domain..)",
+        PluginArchRules.noAttention4jTypesInDomainLayer("com.badcorp.domain.."), new String[] {"com.badcorp.domain"},
+        "com.badcorp.domain.Invoice");
   }
 
   @Test

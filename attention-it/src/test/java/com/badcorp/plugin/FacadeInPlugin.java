@@ -1,4 +1,4 @@
-package com.acme.plugin;
+package com.badcorp.plugin;
 
 import org.attention4j.api.facade.Attention;
 

@@ -1,4 +1,4 @@
-package com.acme.domainleak;
+package com.badcorp.domain;
 
 import org.attention4j.api.Mask;
 

@@ -1,4 +1,4 @@
-package com.acme.leaky;
+package com.badcorp.leaky;
 
 import org.attention4j.api.internal.ScalarKernels;
 

@@ -1,4 +1,4 @@
-package com.acme.leakycli;
+package com.badcorp.leakycli;
 
 /** Breaks PluginArchRules.usesOnlyExportedApi: org.attention4j.cli is not internal by name, but not exported. */
 public final class CallsCliMain {
