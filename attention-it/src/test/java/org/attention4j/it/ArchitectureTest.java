@@ -32,8 +32,11 @@ import org.junit.jupiter.api.TestFactory;
  * breaks it, and the failure message names the rule and the offending class.
  */
 class ArchitectureTest {
-  /** Fewer imported classes than this means the import went wrong (it was 140 when this was written). */
-  private static final int MIN_IMPORTED_CLASSES = 100;
+  /**
+   * Fewer imported classes than this means the import went wrong: the eight modules had 156 class
+   * files when this was written. Raise it as modules grow; never lower it to make a test pass.
+   */
+  private static final int MIN_IMPORTED_CLASSES = 140;
 
   private static JavaClasses classes;
 
