@@ -144,7 +144,7 @@ final class ArrowIpc {
     List<Field> fields = schema.getFields();
     if (fields.size() == 1) {
       Field f = fields.get(0);
-      if (f.getName().equals("data") && f.getDictionary() == null && f.getType() instanceof ArrowType.FixedSizeList l
+      if ("data".equals(f.getName()) && f.getDictionary() == null && f.getType() instanceof ArrowType.FixedSizeList l
           && l.getListSize() >= 1 && f.getChildren().size() == 1) {
         Field c = f.getChildren().get(0);
         if (c.getDictionary() == null && c.getChildren().isEmpty() && FLOAT32.equals(c.getType())) return f;
