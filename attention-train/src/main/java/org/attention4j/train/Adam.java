@@ -53,7 +53,11 @@ public final class Adam implements Optimizer {
   /** A builder with η = 0.001, β = (0.9, 0.999), ε = 1e-8 and no weight decay. */
   public static Builder builder() { return new Builder(); }
 
-  /** Configures an {@link Adam}. */
+  /**
+   * Configures an {@link Adam}.
+   *
+   * @since 0.1
+   */
   @API(status = EXPERIMENTAL, since = "0.1")
   public static final class Builder {
     private LearningRateSchedule schedule = LearningRateSchedule.constant(1e-3);

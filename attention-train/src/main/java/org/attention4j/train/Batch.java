@@ -32,6 +32,19 @@ public final class Batch {
     this.allocator = allocator;
   }
 
+  /**
+   * A batch of the given examples (copied), e.g. to test an {@link Objective} or drive one from
+   * another loop; {@link Trainer} makes its own.
+   */
+  public static Batch of(int epoch, int index, int[] indices, BufferAllocator allocator) {
+    if (indices == null) throw new IllegalArgumentException("indices: expected example indices, got null");
+    for (int i = 0; i < indices.length; i++) {
+      if (indices[i] < 0) throw new IllegalArgumentException("indices[" + i + "]: expected an index >= 0, got " + indices[i]);
+    }
+    if (allocator == null) throw new IllegalArgumentException("allocator: expected an allocator, got null");
+    return new Batch(epoch, index, indices.clone(), allocator);
+  }
+
   /** The epoch, from 0. */
   public int epoch() { return epoch; }
 

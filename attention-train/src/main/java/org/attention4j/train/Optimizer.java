@@ -14,7 +14,7 @@ import org.apiguardian.api.API;
  * <p>Errors: gradients that miss a tensor, have an extra one or another shape are refused before
  * anything changes ({@code gradients 'W_q': expected shape [16, 8] (as in parameters), got [8, 16]}),
  * and so are non-finite gradients ({@code gradients 'v': expected finite values, got NaN at (row 3,
- * col 0)}). Parameters whose layout differs from the first step's are refused the same way.
+ * col 0)}). An optimiser with state refuses parameters whose layout differs from its first step's.
  *
  * @since 0.1
  */

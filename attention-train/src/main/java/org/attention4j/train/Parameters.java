@@ -2,6 +2,7 @@ package org.attention4j.train;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -10,6 +11,7 @@ import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.attention4j.api.DenseMatrices;
 import org.attention4j.api.ParameterSet;
 import org.attention4j.api.ParameterSet.TensorSpec;
+import org.attention4j.api.io.MatrixFiles;
 import org.attention4j.train.internal.Tensors;
 import org.apiguardian.api.API;
 
@@ -23,8 +25,10 @@ import org.apiguardian.api.API;
  * (a SplitMix64 mix; {@link String#hashCode} is specified), so each tensor's values depend on the
  * seed and its own name only — not on the order of the specs or on the other tensors.
  *
- * <p>Parameter sets are saved and loaded as safetensors through the api's file readers and writers;
- * names are kept exactly.
+ * <p>{@link #save}, {@link #load} and {@link #loadInto} keep parameter sets in safetensors files
+ * through the api's {@link MatrixFiles} (float32, names exact, each tensor with its full shape), so
+ * a trained scorer's {@code parameters()} can be saved and given back to its provider, or to the
+ * CLI's {@code --params}.
  *
  * @since 0.1
  */
@@ -145,5 +149,33 @@ public final class Parameters {
       }
     }
     return true;
+  }
+
+  /** Writes {@code parameters} to a {@code .safetensors} file (float32, names exact, full shapes). */
+  public static void save(ParameterSet parameters, Path file) {
+    if (parameters == null) throw new IllegalArgumentException("parameters: expected a parameter set, got null");
+    if (file == null) throw new IllegalArgumentException("file: expected a .safetensors path, got null");
+    MatrixFiles.writeParameters(file, parameters);
+  }
+
+  /** Reads the tensors of a {@code .safetensors} file into a new set from {@code allocator}; the caller closes it. */
+  public static ParameterSet load(Path file, BufferAllocator allocator) {
+    if (file == null) throw new IllegalArgumentException("file: expected a .safetensors path, got null");
+    return MatrixFiles.readParameters(file, allocator);
+  }
+
+  /**
+   * Reads a {@code .safetensors} file into the existing tensors of {@code target} (e.g. a scorer's
+   * {@code parameters()}, to resume training): the file must hold exactly the names and shapes of
+   * {@code target}, else nothing changes and the error names the file and the tensor, e.g.
+   * {@code best.safetensors 'W_q': expected shape [16, 8] (as in parameters), got [8, 16]}. The
+   * file is read through {@code scratch}, released before this returns.
+   */
+  public static void loadInto(Path file, ParameterSet target, BufferAllocator scratch) {
+    if (target == null) throw new IllegalArgumentException("target: expected a parameter set, got null");
+    try (ParameterSet read = load(file, scratch)) {
+      Tensors.requireSameLayout(target, read, "parameters", String.valueOf(file.getFileName()));
+      Tensors.copy(read, target);
+    }
   }
 }

@@ -50,7 +50,11 @@ public final class Sgd implements Optimizer {
   /** A builder with learning rate 0.01, no momentum, no weight decay. */
   public static Builder builder() { return new Builder(); }
 
-  /** Configures an {@link Sgd}. */
+  /**
+   * Configures an {@link Sgd}.
+   *
+   * @since 0.1
+   */
   @API(status = EXPERIMENTAL, since = "0.1")
   public static final class Builder {
     private LearningRateSchedule schedule = LearningRateSchedule.constant(0.01);

@@ -94,7 +94,11 @@ public final class Trainer {
     return new Builder(parameters, optimizer);
   }
 
-  /** Configures a {@link Trainer}. */
+  /**
+   * Configures a {@link Trainer}.
+   *
+   * @since 0.1
+   */
   @API(status = EXPERIMENTAL, since = "0.1")
   public static final class Builder {
     private final ParameterSet parameters;

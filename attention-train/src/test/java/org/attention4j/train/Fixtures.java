@@ -26,9 +26,15 @@ final class Fixtures {
 
   /** The scorer {@code id} with settings {@code settings}, parameters from {@code seed}. */
   static Scorer scorer(String id, Map<String, String> settings, long seed, BufferAllocator allocator, int dq, int dk) {
+    return scorer(id, settings, Optional.empty(), seed, allocator, dq, dk);
+  }
+
+  /** The scorer {@code id} with the given parameters (copied by the provider) or, when empty, from the seed. */
+  static Scorer scorer(String id, Map<String, String> settings, Optional<ParameterSet> parameters, long seed,
+      BufferAllocator allocator, int dq, int dk) {
     ScorerProvider p = REGISTRY.require(ScorerProvider.class, id);
     ProviderConfig config = new ProviderConfig(Settings.resolve(id, p.parameters(), settings, List.of()), seed, allocator,
-        Optional.empty(), REGISTRY.kernels(), REGISTRY);
+        parameters, REGISTRY.kernels(), REGISTRY);
     return p.create(config, dq, dk);
   }
 

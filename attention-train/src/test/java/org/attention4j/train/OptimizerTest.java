@@ -60,6 +60,7 @@ class OptimizerTest {
       for (FixedSizeListVector v : p.asMap().values()) {
         for (float x : DenseMatrices.toArray(v)) worst = Math.max(worst, Math.abs(x - C[k++]));
       }
+      System.out.printf("%s: max |θ − c| = %.3g after %d steps%n", opt, worst, steps);
       return worst;
     }
   }

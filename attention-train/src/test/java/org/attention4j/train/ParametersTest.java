@@ -9,12 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.attention4j.api.DenseMatrices;
 import org.attention4j.api.ParameterSet;
 import org.attention4j.testkit.WithRootAllocator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 @WithRootAllocator
 class ParametersTest {
@@ -91,8 +94,8 @@ class ParametersTest {
     try (ParameterSet p = set(allocator, "w", new int[] {2}, new float[] {0, 0});
          ParameterSet g1 = set(allocator, "w", new int[] {2}, new float[] {1, 2});
          ParameterSet g2 = set(allocator, "w", new int[] {2}, new float[] {3, -2});
-         ParameterSet bad = set(allocator, "w", new int[] {3}, new float[3]);
-         GradientAccumulator acc = new GradientAccumulator(p, allocator)) {
+         ParameterSet bad = set(allocator, "w", new int[] {3}, new float[3])) {
+      GradientAccumulator acc = new GradientAccumulator(p, allocator);
       acc.add(g1, 0.25).add(g2, 0.75);
       assertArrayEquals(new float[] {2.5f, -1f}, values(acc.gradients(), "w"));
       assertEquals(2, acc.count());
@@ -105,7 +108,8 @@ class ParametersTest {
       acc.add(g1);
       assertArrayEquals(new float[] {1, 2}, values(acc.gradients(), "w"));
       acc.close();
-      assertThrows(IllegalStateException.class, () -> acc.add(g1));
+      assertEquals("gradient accumulator: expected an open accumulator, got a closed one",
+          assertThrows(IllegalStateException.class, () -> acc.add(g1)).getMessage());
     }
   }
 
@@ -140,5 +144,28 @@ class ParametersTest {
         assertThrows(IllegalArgumentException.class, () -> Clipping.byGlobalNorm(0)).getMessage());
     assertEquals("limit: expected a finite number > 0, got -1.0",
         assertThrows(IllegalArgumentException.class, () -> Clipping.byValue(-1)).getMessage());
+  }
+
+  @Test void savedParametersLoadBitForBit(BufferAllocator allocator, @TempDir Path dir) throws java.io.IOException {
+    Path file = dir.resolve("best.safetensors");
+    try (ParameterSet p = Parameters.create(allocator, List.of(spec("W_q", 3, 2), spec("v", 3), spec("T", 2, 2, 2)),
+        Initializer.glorotNormal(), 4)) {
+      Parameters.save(p, file);
+      assertTrue(Files.size(file) > 0);
+      try (ParameterSet loaded = Parameters.load(file, allocator)) {
+        assertTrue(Parameters.bitwiseEqual(p, loaded), "names, shapes and values: " + loaded);
+      }
+      try (ParameterSet other = Parameters.create(allocator, List.of(spec("W_q", 3, 2), spec("v", 3), spec("T", 2, 2, 2)),
+          Initializer.zeros(), 0)) {
+        Parameters.loadInto(file, other, allocator);
+        assertTrue(Parameters.bitwiseEqual(p, other));
+      }
+      try (ParameterSet wrong = Parameters.create(allocator, List.of(spec("W_q", 2, 3), spec("v", 3), spec("T", 2, 2, 2)),
+          Initializer.zeros(), 0)) {
+        assertEquals("best.safetensors 'W_q': expected shape [2, 3] (as in parameters), got [3, 2]",
+            assertThrows(IllegalArgumentException.class, () -> Parameters.loadInto(file, wrong, allocator)).getMessage());
+        assertEquals(0, Parameters.globalNorm(wrong), "nothing changed");
+      }
+    }
   }
 }

@@ -326,6 +326,23 @@ class TrainerTest {
     }
   }
 
+  @Test void aBatchGathersItsRowsAndLabels(BufferAllocator allocator) {
+    Batch b = Batch.of(0, 0, new int[] {3, 0, 3}, allocator);
+    try (FixedSizeListVector rows = b.rows(x)) {
+      float[][] all = DenseMatrices.toRows(x), got = DenseMatrices.toRows(rows);
+      assertArrayEquals(all[3], got[0]);
+      assertArrayEquals(all[0], got[1]);
+      assertArrayEquals(all[3], got[2]);
+    }
+    assertArrayEquals(new int[] {13, 10, 13}, b.select(new int[] {10, 11, 12, 13}));
+    assertEquals(3, b.size());
+    assertEquals(3, b.example(0));
+    assertEquals("indices[1]: expected an index >= 0, got -1",
+        assertThrows(IllegalArgumentException.class, () -> Batch.of(0, 0, new int[] {0, -1}, allocator)).getMessage());
+    assertEquals("values: expected at least 4 entries (example 3), got 2",
+        assertThrows(IllegalArgumentException.class, () -> b.select(new int[] {1, 2})).getMessage());
+  }
+
   private static int[] concat(List<int[]> parts) {
     return parts.stream().flatMapToInt(Arrays::stream).toArray();
   }
