@@ -12,6 +12,7 @@ module org.attention4j.cli {
   requires jakarta.inject;
   requires static java.compiler;
   requires java.desktop;
+  requires java.logging;                        // quiets libraries that log through JUL (Arrow via SLF4J)
   requires org.jfree.jfreechart;
   requires org.jfree.svg;
   requires com.fasterxml.jackson.databind;

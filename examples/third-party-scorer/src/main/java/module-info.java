@@ -5,9 +5,11 @@
  * or from a plugin folder.
  *
  * @provides org.attention4j.api.spi.ScorerProvider {@code cosine}
+ * @provides org.attention4j.api.spi.ScenarioProvider {@code cosine-temperature} (claim "other")
  */
 module org.example.cosine {
   requires org.attention4j.api;
 
   provides org.attention4j.api.spi.ScorerProvider with org.example.cosine.CosineScorerProvider;
+  provides org.attention4j.api.spi.ScenarioProvider with org.example.cosine.CosineTemperatureScenario;
 }

@@ -55,7 +55,13 @@ public final class DenseMatrices {
     }
     int cols = shape.length == 1 ? 1 : shape[shape.length - 1];
     long rowsL = 1;
-    for (int i = 0; i < shape.length - (shape.length == 1 ? 0 : 1); i++) rowsL *= shape[i];
+    for (int i = 0; i < shape.length - (shape.length == 1 ? 0 : 1); i++) {
+      rowsL *= shape[i];
+      if (rowsL > Integer.MAX_VALUE) {        // rows are an int even when a zero-width last dimension makes 0 elements
+        throw new IllegalArgumentException(name + ": expected at most " + Integer.MAX_VALUE + " rows, got shape "
+            + Arrays.toString(shape));
+      }
+    }
     long total = rowsL * cols;
     if (total > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(name + ": expected at most " + Integer.MAX_VALUE + " elements, got " + total

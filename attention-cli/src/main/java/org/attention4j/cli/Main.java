@@ -39,7 +39,12 @@ public final class Main {
 
   static boolean cancelled() { return CANCELLED.get(); }
 
+  /** Held so the setting is not garbage-collected with the logger. */
+  private static final java.util.logging.Logger ROOT_LOGGER = java.util.logging.Logger.getLogger("");
+
   public static void main(String[] args) {
+    // stderr carries progress and warnings only: libraries' INFO chatter (Arrow's allocator set-up) is dropped
+    ROOT_LOGGER.setLevel(java.util.logging.Level.WARNING);
     Thread mainThread = Thread.currentThread();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       CANCELLED.set(true);                 // Ctrl-C: let a running scenario stop cleanly (exit status 130)

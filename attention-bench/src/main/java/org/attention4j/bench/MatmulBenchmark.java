@@ -1,0 +1,57 @@
+package org.attention4j.bench;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.TimeUnit;
+import org.attention4j.api.spi.Kernels;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The scores of one head, {@code S = Q·Kᵀ} ({@code Kernels.matmul} with {@code transB}), of the
+ * scalar kernels. Shapes {@code m x n x k}: one head of the SDPA rows of ARCHITECTURE §6 (L=512 and
+ * L=2048, d=64). FLOPs per operation = 2 · m · n · k.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED",
+    "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-modules=jdk.incubator.vector", "-XX:+IgnoreUnrecognizedVMOptions"})
+public class MatmulBenchmark {
+  @Param({"512x512x64", "2048x2048x64"})
+  public String shape;
+
+  private Arena arena;
+  private Kernels kernels;
+  private MemorySegment a, b, c;
+  private int m, n, k;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    int[] s = Shapes.dims(shape);
+    m = s[0]; n = s[1]; k = s[2];
+    kernels = Shapes.scalarKernels();
+    arena = Arena.ofShared();
+    a = Shapes.randomFloats(arena, (long) m * k, 1);
+    b = Shapes.randomFloats(arena, (long) n * k, 2);
+    c = arena.allocate(4L * m * n);
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() { arena.close(); }
+
+  @Benchmark
+  public MemorySegment scoresQKt() {
+    kernels.matmul(a, false, b, true, c, m, n, k, 1f, 0f);
+    return c;
+  }
+}
