@@ -13,7 +13,7 @@ import org.attention4j.api.spi.Kernels;
  *
  * <p>Two system properties tune {@link #create()}: {@value Parallel#THREADS_PROPERTY} (threads,
  * default: available processors) and {@value #BITS_PROPERTY} (vector width in bits, default: the
- * JVM's preferred width).
+ * JVM's preferred width, at most 512).
  */
 public final class SimdKernelProvider implements KernelProvider {
   /** The system property that forces a vector width (128, 256 or 512 bits; at most the preferred width). */
@@ -43,7 +43,7 @@ public final class SimdKernelProvider implements KernelProvider {
 
   /** {@value #BITS_PROPERTY} if set, else the preferred width. */
   static int bits() {
-    int preferred = PanamaKernels.preferredBits();
+    int preferred = PanamaKernels.defaultBits();
     String v = System.getProperty(BITS_PROPERTY);
     if (v == null || v.isBlank()) return preferred;
     int bits;

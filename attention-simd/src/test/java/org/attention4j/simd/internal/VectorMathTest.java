@@ -57,9 +57,9 @@ class VectorMathTest {
     int l = sp.length(), i = 0;
     for (; i + l <= xs.length; i += l) {
       FloatVector v = FloatVector.fromArray(sp, xs, i);
-      (tanh ? k.tanh(v) : k.exp(v)).intoArray(out, i);
+      (tanh ? k.math().tanh(v) : k.math().exp(v)).intoArray(out, i);
     }
-    for (; i < xs.length; i++) out[i] = tanh ? PanamaKernels.tanh(xs[i]) : PanamaKernels.exp(xs[i]);
+    for (; i < xs.length; i++) out[i] = tanh ? FloatMath.tanh(xs[i]) : FloatMath.exp(xs[i]);
     return out;
   }
 
@@ -68,8 +68,8 @@ class VectorMathTest {
     float[] xs = points(-87.3f, 88f, 20000, new Random(1), 0f, -0f, 1f, -1f, 1e-8f, -1e-8f, 0.34657f, -0.34657f);
     float[] ys = lanes(k, xs, false);
     checkUlps(xs, ys, Math::exp, SimdTolerances.EXP_ULPS, "exp");
-    for (int i = 0; i < xs.length; i++) assertEquals(Float.floatToRawIntBits(PanamaKernels.exp(xs[i])), Float.floatToRawIntBits(ys[i]), "exp lane at x = " + xs[i]);
-    float[] edges = {Float.NEGATIVE_INFINITY, -1e30f, -90f, PanamaKernels.EXP_LO - 0.01f, 88.5f, 1e30f, Float.POSITIVE_INFINITY, 0f};
+    for (int i = 0; i < xs.length; i++) assertEquals(Float.floatToRawIntBits(FloatMath.exp(xs[i])), Float.floatToRawIntBits(ys[i]), "exp lane at x = " + xs[i]);
+    float[] edges = {Float.NEGATIVE_INFINITY, -1e30f, -90f, FloatMath.EXP_LO - 0.01f, 88.5f, 1e30f, Float.POSITIVE_INFINITY, 0f};
     float[] e = lanes(k, edges, false);
     assertEquals(0f, e[0], "exp(−∞)");
     assertEquals(0f, e[1]);
@@ -86,7 +86,7 @@ class VectorMathTest {
     float[] xs = points(-12f, 12f, 20000, new Random(2), 0.5f, -0.5f, 0.49999997f, 1e-20f, -1e-20f, 1e-3f);
     float[] ys = lanes(k, xs, true);
     checkUlps(xs, ys, Math::tanh, SimdTolerances.TANH_ULPS, "tanh");
-    for (int i = 0; i < xs.length; i++) assertEquals(Float.floatToRawIntBits(PanamaKernels.tanh(xs[i])), Float.floatToRawIntBits(ys[i]), "tanh lane at x = " + xs[i]);
+    for (int i = 0; i < xs.length; i++) assertEquals(Float.floatToRawIntBits(FloatMath.tanh(xs[i])), Float.floatToRawIntBits(ys[i]), "tanh lane at x = " + xs[i]);
     float[] t = lanes(k, new float[] {50f, -50f, 1e30f, -1e30f, Float.MAX_VALUE, -Float.MAX_VALUE, 0f, 9f}, true);
     for (int i = 0; i < 6; i++) assertEquals(i % 2 == 0 ? 1f : -1f, t[i], "saturated tanh " + i);
     assertEquals(0f, t[6]);
@@ -101,15 +101,15 @@ class VectorMathTest {
       for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(8)));
       float[] tree = x.clone();                                             // lane i += lane i + s, s = L/2, L/4, ..., 1
       for (int s = x.length / 2; s > 0; s /= 2) for (int i = 0; i < s; i++) tree[i] += tree[i + s];
-      assertEquals(tree[0], k.sumLanes(FloatVector.fromArray(sp, x, 0)), "lane sum of " + java.util.Arrays.toString(x));
+      assertEquals(tree[0], k.math().sumLanes(FloatVector.fromArray(sp, x, 0)), "lane sum of " + java.util.Arrays.toString(x));
     }
   }
 
   @Test void expOfZeroAndScalarEdges() {
-    assertEquals(1f, PanamaKernels.exp(0f));
-    assertEquals(0f, PanamaKernels.exp(Float.NEGATIVE_INFINITY));
-    assertEquals(Float.POSITIVE_INFINITY, PanamaKernels.exp(100f));
-    assertEquals(1f, PanamaKernels.tanh(Float.MAX_VALUE));
-    assertEquals(-1f, PanamaKernels.tanh(-Float.MAX_VALUE));
+    assertEquals(1f, FloatMath.exp(0f));
+    assertEquals(0f, FloatMath.exp(Float.NEGATIVE_INFINITY));
+    assertEquals(Float.POSITIVE_INFINITY, FloatMath.exp(100f));
+    assertEquals(1f, FloatMath.tanh(Float.MAX_VALUE));
+    assertEquals(-1f, FloatMath.tanh(-Float.MAX_VALUE));
   }
 }
