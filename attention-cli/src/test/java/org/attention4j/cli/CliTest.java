@@ -61,7 +61,7 @@ class CliTest {
       assertEquals(7, n.size(), n.toString());
       byKey.put(n.get("kind").asText() + ":" + n.get("id").asText(), n);
     }
-    for (String key : new String[] {"kernel:scalar", "normalizer:softmax", "scorer:dot", "scorer:scaled-dot",
+    for (String key : new String[] {"kernel:simd", "normalizer:softmax", "scorer:dot", "scorer:scaled-dot",
         "scenario:gibbs-temperature"}) {
       JsonNode n = byKey.get(key);
       assertTrue(n != null, key + " missing from " + byKey.keySet());
@@ -70,6 +70,10 @@ class CliTest {
       assertTrue(n.get("version").asText().startsWith("0.1"), key + " " + n);
     }
     assertEquals("org.attention4j.bilinear", byKey.get("scorer:dot").get("module").asText());
+    JsonNode scalar = byKey.get("kernel:scalar");                 // attention-simd is on the module path and usable
+    assertEquals("available", scalar.get("status").asText(), scalar.toString());
+    assertEquals("usable, not chosen (priority 0; force it with --set kernels=scalar)", scalar.get("reason").asText());
+    assertEquals("highest priority (10) of the usable kernel providers", byKey.get("kernel:simd").get("reason").asText());
   }
 
   @Test void scenarioListAndRunWriteTheDocumentAndFigures() throws Exception {
@@ -112,7 +116,7 @@ class CliTest {
       Tolerances.assertClose(o, ref.output(), 1e-5, 1e-5, "output");
       Tolerances.assertClose(w, ref.weights(), 1e-5, 1e-5, "weights");
     }
-    assertTrue(r.out().contains("\"kernel\" : \"scalar\""), r.out());
+    assertTrue(r.out().contains("\"kernel\" : \"simd\""), r.out());
   }
 
   @Test void attendBatchedWithTorchKeyPadding(BufferAllocator a) throws Exception {
@@ -179,11 +183,15 @@ class CliTest {
     assertEquals(2, nonFinite.code());
     assertTrue(nonFinite.err().contains("query: expected finite values, got NaN at (row 1, col 1)"), nonFinite.err());
 
-    Run kernels = run("attend", "--scorer", "dot", "--set", "kernels=simd", "--query", p("q.npy"), "--keys", p("q.npy"),
+    Run kernels = run("attend", "--scorer", "dot", "--set", "kernels=nope", "--query", p("q.npy"), "--keys", p("q.npy"),
         "--values", p("q.npy"), "--out", p("o.npy"));
     assertEquals(2, kernels.code());
-    assertTrue(kernels.err().contains("kernels: expected one of the usable kernel providers [scalar], got 'simd'"),
+    assertTrue(kernels.err().contains("kernels: expected one of the usable kernel providers [scalar, simd], got 'nope'"),
         kernels.err());
+    Run scalar = run("attend", "--scorer", "dot", "--set", "kernels=scalar", "--query", p("q.npy"), "--keys", p("q.npy"),
+        "--values", p("q.npy"), "--out", p("o.npy"), "--json");
+    assertEquals(0, scalar.code(), scalar.err());
+    assertTrue(scalar.out().contains("\"kernel\" : \"scalar\""), scalar.out());
   }
 
   @Test void helpAndVersion() {
