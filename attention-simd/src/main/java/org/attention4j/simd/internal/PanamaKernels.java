@@ -10,7 +10,9 @@ import org.attention4j.api.spi.Kernels;
  * semantics (masks 1 = may attend; a row with nothing to attend gets zero weights and a zero
  * output; masked keys get exactly 0; top-k ties go to the lower index; DTW rows in float64),
  * computed in float32 with FMA, on the calling thread plus a pool of helpers. Data is read
- * zero-copy from the segments passed in ({@code FloatVector.fromMemorySegment}, little-endian).
+ * zero-copy from the segments passed in ({@code FloatVector.fromMemorySegment}, little-endian);
+ * operands reused many times (B of a matmul, K and V of the tiled attention) are first repacked
+ * into heap blocks.
  *
  * <p>The width is a constructor argument, so every width can be tested on any machine (a width
  * above the hardware's runs emulated, slowly). The code itself is in {@link VectorKernels}, of

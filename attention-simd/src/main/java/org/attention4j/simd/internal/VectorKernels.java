@@ -12,6 +12,7 @@ import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -57,6 +58,7 @@ final class VectorKernels implements Kernels, VectorMath {
   private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
   private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE_UNALIGNED;
   private static final ValueLayout.OfInt I = ValueLayout.JAVA_INT_UNALIGNED;
+  private static final ValueLayout.OfInt MASK_WORD = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
   private static final boolean FMA = Platform.FMA;
   private static final float NEG_INF = Float.NEGATIVE_INFINITY;
   private static final int DECODE_ROWS = PanamaKernels.DECODE_ROWS, DECODE_CHUNK = PanamaKernels.DECODE_CHUNK;
@@ -65,6 +67,8 @@ final class VectorKernels implements Kernels, VectorMath {
 
   /** This copy's float SPECIES: the class data of the hidden class (the preferred one if loaded plainly). */
   private static final VectorSpecies<Float> SPECIES = speciesFromClassData();
+  /** Ints of the same shape (exp builds 2^n in the exponent bits). */
+  private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, SPECIES.vectorShape());
   private static final int LANES = SPECIES.length();
   /** Columns of a tile: 4 vectors. */
   private static final int WIDTH = 4 * LANES;
@@ -133,7 +137,7 @@ final class VectorKernels implements Kernels, VectorMath {
   /** Which of the lanes {@code off .. off + lanes − 1} of a mask segment may attend (all in range). */
   private static VectorMask<Float> maskFull(MemorySegment mask, long off) {
     if (BYTES != null) return ByteVector.fromMemorySegment(BYTES, mask, off, LE).compare(VectorOperators.NE, (byte) 0).cast(SPECIES);
-    int w = mask.get(ValueLayout.JAVA_INT_UNALIGNED, off);              // 4 lanes: 4 mask bytes
+    int w = mask.get(MASK_WORD, off);                                    // 4 lanes: 4 mask bytes, byte 0 lowest
     long bits = ((w & 0xFF) != 0 ? 1 : 0) | ((w & 0xFF00) != 0 ? 2 : 0) | ((w & 0xFF0000) != 0 ? 4 : 0) | ((w & 0xFF000000) != 0 ? 8 : 0);
     return VectorMask.fromLong(SPECIES, bits);
   }
@@ -169,41 +173,50 @@ final class VectorKernels implements Kernels, VectorMath {
 
   // ---- exp and tanh (scalar versions with the same bits in FloatMath) --------------------------
 
-  /** e^x, within 2 ulp on [EXP_LO, EXP_HI]; 0 below, +∞ above. */
+  /**
+   * e^x, within 2 ulp on [EXP_LO, EXP_HI]; 0 below, +∞ above (out-of-range lanes compute garbage
+   * that the final blends replace). Constants are broadcast here, once, and only vector-argument
+   * forms are used: a scalar-argument form ({@code x.sub(1f)}) broadcasts inside the JDK, two call
+   * levels deeper, and from {@code vtanh} inside a kernel that passes C2's inlining depth limit
+   * (measured: 7× slower).
+   */
   private static FloatVector vexp(FloatVector x) {
-    FloatVector xc = x.max(EXP_LO).min(EXP_HI);
-    FloatVector t = fma(xc, splat(LOG2E), splat(MAGIC));
-    FloatVector n = t.sub(MAGIC);
-    FloatVector r = fma(n, splat(-LN2_HI), xc);
-    r = fma(n, splat(-LN2_LO), r);
+    final VectorSpecies<Float> sp = SPECIES;
+    FloatVector t = fma(x, FloatVector.broadcast(sp, LOG2E), FloatVector.broadcast(sp, MAGIC));
+    FloatVector n = t.sub(FloatVector.broadcast(sp, MAGIC));
+    FloatVector r = fma(n, FloatVector.broadcast(sp, -LN2_HI), x);
+    r = fma(n, FloatVector.broadcast(sp, -LN2_LO), r);
     FloatVector z = r.mul(r);
-    FloatVector y = fma(splat(E5), r, splat(E4));
-    y = fma(y, r, splat(E3));
-    y = fma(y, r, splat(E2));
-    y = fma(y, r, splat(E1));
-    y = fma(y, r, splat(E0));
-    y = fma(y, z, r).add(1f);
-    FloatVector pow2 = t.reinterpretAsInts().add(EXP_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    FloatVector y = fma(FloatVector.broadcast(sp, E5), r, FloatVector.broadcast(sp, E4));
+    y = fma(y, r, FloatVector.broadcast(sp, E3));
+    y = fma(y, r, FloatVector.broadcast(sp, E2));
+    y = fma(y, r, FloatVector.broadcast(sp, E1));
+    y = fma(y, r, FloatVector.broadcast(sp, E0));
+    y = fma(y, z, r).add(FloatVector.broadcast(sp, 1f));
+    FloatVector pow2 = t.reinterpretAsInts().add(IntVector.broadcast(INTS, EXP_BIAS)).lanewise(VectorOperators.LSHL, 23)
+        .reinterpretAsFloats();
     FloatVector e = y.mul(pow2);
-    return e.blend(0f, x.compare(VectorOperators.LT, EXP_LO)).blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_HI));
+    e = e.blend(FloatVector.zero(sp), x.compare(VectorOperators.LT, FloatVector.broadcast(sp, EXP_LO)));
+    return e.blend(FloatVector.broadcast(sp, Float.POSITIVE_INFINITY), x.compare(VectorOperators.GT, FloatVector.broadcast(sp, EXP_HI)));
   }
 
-  /** tanh x, within a few ulp; exactly ±1 once e^{2|x|} overflows. */
+  /** tanh x, within a few ulp; exactly ±1 once e^{2|x|} overflows. Vector-argument forms only (see {@link #vexp}). */
   private static FloatVector vtanh(FloatVector x) {
+    final VectorSpecies<Float> sp = SPECIES;
     FloatVector ax = x.abs();
     FloatVector x2 = x.mul(x);
-    FloatVector p = fma(splat(T17), x2, splat(T15));
-    p = fma(p, x2, splat(T13));
-    p = fma(p, x2, splat(T11));
-    p = fma(p, x2, splat(T9));
-    p = fma(p, x2, splat(T7));
-    p = fma(p, x2, splat(T5));
-    p = fma(p, x2, splat(T3));
+    FloatVector p = fma(FloatVector.broadcast(sp, T17), x2, FloatVector.broadcast(sp, T15));
+    p = fma(p, x2, FloatVector.broadcast(sp, T13));
+    p = fma(p, x2, FloatVector.broadcast(sp, T11));
+    p = fma(p, x2, FloatVector.broadcast(sp, T9));
+    p = fma(p, x2, FloatVector.broadcast(sp, T7));
+    p = fma(p, x2, FloatVector.broadcast(sp, T5));
+    p = fma(p, x2, FloatVector.broadcast(sp, T3));
     FloatVector small = fma(x.mul(x2), p, x);
-    FloatVector e = vexp(ax.add(ax));
-    FloatVector large = splat(1f).sub(splat(2f).div(e.add(1f)));
-    large = large.blend(large.neg(), x.compare(VectorOperators.LT, 0f));
-    return small.blend(large, ax.compare(VectorOperators.GE, TANH_CUT));
+    FloatVector one = FloatVector.broadcast(sp, 1f);
+    FloatVector large = one.sub(FloatVector.broadcast(sp, 2f).div(vexp(ax.add(ax)).add(one)));
+    large = large.blend(large.neg(), x.compare(VectorOperators.LT, FloatVector.zero(sp)));
+    return small.blend(large, ax.compare(VectorOperators.GE, FloatVector.broadcast(sp, TANH_CUT)));
   }
 
   // ---- the register tile ------------------------------------------------------------------------
@@ -808,27 +821,27 @@ final class VectorKernels implements Kernels, VectorMath {
     parallel.run(nq, par, () -> new float[][] {new float[h], new float[WIDTH]}, (sc, i) -> additiveRow(sc[0], sc[1], i, p, rt, wh, s, nk, h));
   }
 
-  private static void additiveRow(float[] ph, float[] tmp, int i, MemorySegment p, float[] rt, float[] wh, MemorySegment s, int nk,
-      int h) {
-    final int l = LANES, wd = WIDTH;
+  private static void additiveRow(float[] ph, float[] acc, int i, MemorySegment p, float[] rt, float[] wh, MemorySegment s,
+      int nk, int h) {
+    final int wd = WIDTH;
     MemorySegment.copy(p, F, 4L * i * h, ph, 0, h);
-    FloatVector zero = FloatVector.zero(SPECIES);
     for (int blk = 0, blocks = ceilDiv(nk, wd); blk < blocks; blk++) {
       int j0 = blk * wd, kLen = Math.min(wd, nk - j0), base = blk * h * wd;
-      FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero;
-      for (int c = 0; c < h; c++) {
-        FloatVector pc = splat(ph[c]), wc = splat(wh[c]);
-        int o = base + c * wd;
-        a0 = fma(wc, vtanh(pc.add(FloatVector.fromArray(SPECIES, rt, o))), a0);
-        a1 = fma(wc, vtanh(pc.add(FloatVector.fromArray(SPECIES, rt, o + l))), a1);
-        a2 = fma(wc, vtanh(pc.add(FloatVector.fromArray(SPECIES, rt, o + 2 * l))), a2);
-        a3 = fma(wc, vtanh(pc.add(FloatVector.fromArray(SPECIES, rt, o + 3 * l))), a3);
-      }
-      a0.intoArray(tmp, 0);
-      a1.intoArray(tmp, l);
-      a2.intoArray(tmp, 2 * l);
-      a3.intoArray(tmp, 3 * l);
-      copyOut(tmp, 0, kLen, s, (long) i * nk + j0);
+      Arrays.fill(acc, 0f);
+      for (int c = 0; c < h; c++) tanhTerms(acc, rt, base + c * wd, ph[c], wh[c]);
+      copyOut(acc, 0, kLen, s, (long) i * nk + j0);
+    }
+  }
+
+  /**
+   * acc[t] += w · tanh(p + rt[o + t]) for one tile row of keys. One {@code vtanh} call site in a
+   * short loop: four inlined copies in one loop body leave C2 past its inlining budget (measured:
+   * 0.2 G terms/s instead of several).
+   */
+  private static void tanhTerms(float[] acc, float[] rt, int o, float p, float w) {
+    FloatVector pv = splat(p), wv = splat(w);
+    for (int t = 0; t < WIDTH; t += LANES) {
+      fma(wv, vtanh(pv.add(FloatVector.fromArray(SPECIES, rt, o + t))), FloatVector.fromArray(SPECIES, acc, t)).intoArray(acc, t);
     }
   }
 
