@@ -61,8 +61,8 @@ class CliTest {
       assertEquals(7, n.size(), n.toString());
       byKey.put(n.get("kind").asText() + ":" + n.get("id").asText(), n);
     }
-    for (String key : new String[] {"kernel:scalar", "normalizer:softmax", "scorer:dot", "scorer:scaled-dot",
-        "scenario:gibbs-temperature"}) {
+    for (String key : new String[] {"kernel:scalar", "normalizer:softmax", "normalizer:sparsemax", "normalizer:entmax15",
+        "scorer:dot", "scorer:scaled-dot", "scorer:bilinear", "scorer:additive", "scenario:gibbs-temperature"}) {
       JsonNode n = byKey.get(key);
       assertTrue(n != null, key + " missing from " + byKey.keySet());
       assertEquals("active", n.get("status").asText(), key);
@@ -70,6 +70,7 @@ class CliTest {
       assertTrue(n.get("version").asText().startsWith("0.1"), key + " " + n);
     }
     assertEquals("org.attention4j.bilinear", byKey.get("scorer:dot").get("module").asText());
+    assertEquals("org.attention4j.bilinear", byKey.get("scorer:bilinear").get("module").asText());
   }
 
   @Test void scenarioListAndRunWriteTheDocumentAndFigures() throws Exception {
@@ -179,11 +180,27 @@ class CliTest {
     assertEquals(2, nonFinite.code());
     assertTrue(nonFinite.err().contains("query: expected finite values, got NaN at (row 1, col 1)"), nonFinite.err());
 
+    Run zeroT = run("attend", "--scorer", "dot", "--temperature", "0", "--query", p("q.npy"), "--keys", p("q.npy"),
+        "--values", p("q.npy"), "--out", p("o.npy"));
+    assertEquals(2, zeroT.code());
+    assertEquals("attention4j attend: --temperature: expected a finite number > 0, got 0.0", zeroT.err().strip());
+
     Run kernels = run("attend", "--scorer", "dot", "--set", "kernels=simd", "--query", p("q.npy"), "--keys", p("q.npy"),
         "--values", p("q.npy"), "--out", p("o.npy"));
     assertEquals(2, kernels.code());
     assertTrue(kernels.err().contains("kernels: expected one of the usable kernel providers [scalar], got 'simd'"),
         kernels.err());
+  }
+
+  @Test void attendHelpDocumentsScorersParamsAndNormalizers() {
+    Run h = run("attend", "--help");
+    assertEquals(0, h.code(), h.err());
+    String help = h.out().replaceAll("\\s+", " ");
+    for (String s : new String[] {"--scorer=ID", "additive, bilinear, dot, scaled-dot", "--params=F",
+        "additive: W_q [h, d_q], W_k [h, d_k], v [h], b [h] (optional", "bilinear: W [d_q, d_k]", "--normalizer=ID",
+        "softmax (default), sparsemax or entmax15", "--temperature=T", "--mask=F", "--key-padding=F", "--causal"}) {
+      assertTrue(help.contains(s), "attend --help must mention '" + s + "':\n" + h.out());
+    }
   }
 
   @Test void helpAndVersion() {
