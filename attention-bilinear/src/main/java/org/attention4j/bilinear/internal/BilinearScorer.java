@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.attention4j.api.DenseMatrices;
+import org.attention4j.api.Edges;
 import org.attention4j.api.ParameterSet;
 import org.attention4j.api.spi.Kernels;
 import org.attention4j.api.spi.Scorer;
@@ -75,7 +76,7 @@ final class BilinearScorer implements Scorer {
   public FixedSizeListVector scorePairs(FixedSizeListVector queries, FixedSizeListVector keys, int[] src, int[] dst,
       BufferAllocator allocator) {
     checkInputs(queries, keys);
-    DotProductScorer.checkEdges(src, dst, DenseMatrices.rows(queries), DenseMatrices.rows(keys));
+    Edges.require(src, dst, DenseMatrices.rows(queries), DenseMatrices.rows(keys));
     try (FixedSizeListVector qw = project(queries, allocator)) {
       FixedSizeListVector s = DenseMatrices.allocate(allocator, "scores", src.length, 1);
       try {
@@ -118,7 +119,7 @@ final class BilinearScorer implements Scorer {
       FixedSizeListVector dScores, BufferAllocator allocator) {
     checkInputs(queries, keys);
     int nq = DenseMatrices.rows(queries), nk = DenseMatrices.rows(keys);
-    DotProductScorer.checkEdges(src, dst, nq, nk);
+    Edges.require(src, dst, nq, nk);
     DenseMatrices.require(dScores, "dScores", src.length, 1);
     DenseMatrices.requireFinite(dScores, "dScores");
     try (FixedSizeListVector qw = project(queries, allocator);

@@ -1,33 +1,38 @@
-package org.attention4j.additive.internal;
+package org.attention4j.testkit;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.attention4j.api.Mask;
+import org.apiguardian.api.API;
 
 /**
- * Float64 references for sparsemax and 1.5-entmax (a copy of attention-sparse's test reference; test
- * classes are not shared between modules) that share no code with the implementation: the
+ * Float64 references for sparsemax and 1.5-entmax that share no code with the implementation: the
  * threshold τ is found by bisection on Σ_j max(z_j − τ, 0)^power = 1 (power 1 for sparsemax on z,
  * power 2 for entmax15 on z/2), 200 halvings of [max − 1, max], i.e. to float64 resolution.
  * Rows are taken over the allowed keys of a {@link Mask}; disallowed keys and empty rows give 0.
+ *
+ * @since 0.1
  */
-final class SparseReference {
+@API(status = EXPERIMENTAL, since = "0.1")
+public final class SparseOracles {
   /** sparsemax or entmax15. */
-  enum Map {
+  public enum Kind {
     SPARSEMAX(1, 1.0),
     ENTMAX15(2, 0.5);
 
     final int power;
     final double zScale;
 
-    Map(int power, double zScale) {
+    Kind(int power, double zScale) {
       this.power = power;
       this.zScale = zScale;
     }
   }
 
-  private SparseReference() {}
+  private SparseOracles() {}
 
   /** The threshold τ for u = zScale·z (allowed entries only, n of them). */
-  static double tau(Map map, double[] z, int n) {
+  public static double tau(Kind map, double[] z, int n) {
     double max = Double.NEGATIVE_INFINITY;
     for (int j = 0; j < n; j++) max = Math.max(max, map.zScale * z[j]);
     double lo = max - 1, hi = max;
@@ -42,7 +47,7 @@ final class SparseReference {
   }
 
   /** Weights [rows, cols] of scores / T over the allowed keys. */
-  static double[] rows(Map map, double[] s, int rows, int cols, double t, Mask mask) {
+  public static double[] rows(Kind map, double[] s, int rows, int cols, double t, Mask mask) {
     double[] out = new double[rows * cols];
     double[] z = new double[cols];
     int[] idx = new int[cols];
@@ -65,7 +70,7 @@ final class SparseReference {
    * The smallest distance, in units of z = s / T, of an allowed entry to its row's support
    * threshold ({@code z_j = τ / zScale}); +∞ when there is no allowed entry.
    */
-  static double margin(Map map, double[] s, int rows, int cols, double t, Mask mask) {
+  public static double margin(Kind map, double[] s, int rows, int cols, double t, Mask mask) {
     double m = Double.POSITIVE_INFINITY;
     double[] z = new double[cols];
     for (int i = 0; i < rows; i++) {
