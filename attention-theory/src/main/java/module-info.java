@@ -4,7 +4,8 @@
  * scenarios train with attention-train.
  *
  * @provides org.attention4j.api.spi.ScenarioProvider {@code gibbs-temperature} (claim 3.1),
- *     {@code robustness-norm} (1.1)
+ *     {@code robustness-norm} (1.1), {@code expressiveness} (1.2),
+ *     {@code kernel-smoothing} (3.2), {@code exponential-family} (3.3)
  */
 module org.attention4j.theory {
   requires org.attention4j.api;
@@ -13,5 +14,8 @@ module org.attention4j.theory {
 
   provides org.attention4j.api.spi.ScenarioProvider with
       org.attention4j.theory.internal.GibbsTemperatureScenario,
-      org.attention4j.theory.internal.RobustnessNormScenario;
+      org.attention4j.theory.internal.RobustnessNormScenario,
+      org.attention4j.theory.internal.ExpressivenessScenario,
+      org.attention4j.theory.internal.KernelSmoothingScenario,
+      org.attention4j.theory.internal.ExponentialFamilyScenario;
 }

@@ -46,7 +46,7 @@ public final class RobustnessNormScenario implements ScenarioProvider {
         new ParameterSpec("test", "256", "held-out examples evaluated at every c"),
         new ParameterSpec("epochs", "30", "training epochs, the same for every scorer"),
         new ParameterSpec("batch", "32", "minibatch size"),
-        new ParameterSpec("lr", "0.02", "Adam learning rate"),
+        new ParameterSpec("lr", "0.03", "Adam learning rate"),
         new ParameterSpec("h", "16", "hidden size of the additive scorer"),
         new ParameterSpec("p", "8", "projection width of dot+proj and scaled-dot+proj"),
         new ParameterSpec("seeds", "5", "independent runs (data and initialisation)"),
@@ -56,7 +56,7 @@ public final class RobustnessNormScenario implements ScenarioProvider {
   }
 
   @Override public Map<String, String> quick() {
-    return Map.of("train", "192", "test", "128", "epochs", "20", "batch", "64", "seeds", "3", "c-points", "5");
+    return Map.of("train", "192", "test", "128", "epochs", "25", "batch", "64", "seeds", "3", "c-points", "5");
   }
 
   @Override
