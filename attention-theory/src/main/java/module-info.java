@@ -18,5 +18,6 @@ module org.attention4j.theory {
       org.attention4j.theory.internal.ExpressivenessScenario,
       org.attention4j.theory.internal.KernelSmoothingScenario,
       org.attention4j.theory.internal.ExponentialFamilyScenario,
-      org.attention4j.theory.internal.DomainShiftScenario;
+      org.attention4j.theory.internal.DomainShiftScenario,
+      org.attention4j.theory.internal.EfficiencyScenario;
 }
