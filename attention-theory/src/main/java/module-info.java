@@ -5,7 +5,8 @@
  *
  * @provides org.attention4j.api.spi.ScenarioProvider {@code gibbs-temperature} (claim 3.1),
  *     {@code robustness-norm} (1.1), {@code expressiveness} (1.2),
- *     {@code kernel-smoothing} (3.2), {@code exponential-family} (3.3)
+ *     {@code kernel-smoothing} (3.2), {@code exponential-family} (3.3), {@code domain-shift} (1.3),
+ *     {@code efficiency} (the conclusion's cost trade-off, C)
  */
 module org.attention4j.theory {
   requires org.attention4j.api;
@@ -17,5 +18,7 @@ module org.attention4j.theory {
       org.attention4j.theory.internal.RobustnessNormScenario,
       org.attention4j.theory.internal.ExpressivenessScenario,
       org.attention4j.theory.internal.KernelSmoothingScenario,
-      org.attention4j.theory.internal.ExponentialFamilyScenario;
+      org.attention4j.theory.internal.ExponentialFamilyScenario,
+      org.attention4j.theory.internal.DomainShiftScenario,
+      org.attention4j.theory.internal.EfficiencyScenario;
 }
