@@ -212,6 +212,7 @@ class CliTest {
     assertTrue(v.out().startsWith("attention4j 0.1.0"), v.out());
     Run none = run("scenario", "run", "no-such");
     assertEquals(2, none.code());
-    assertTrue(none.err().contains("scenario 'no-such' is not installed; installed: [gibbs-temperature"), none.err());
+    assertTrue(none.err().contains("scenario 'no-such' is not installed; installed: [") && none.err().contains("gibbs-temperature"),
+        none.err());
   }
 }
