@@ -62,7 +62,7 @@ class CliTest {
       byKey.put(n.get("kind").asText() + ":" + n.get("id").asText(), n);
     }
     for (String key : new String[] {"kernel:scalar", "normalizer:softmax", "scorer:dot", "scorer:scaled-dot",
-        "scenario:gibbs-temperature"}) {
+        "scenario:gibbs-temperature", "scenario:bio-dendrite", "scenario:bio-and-gate"}) {
       JsonNode n = byKey.get(key);
       assertTrue(n != null, key + " missing from " + byKey.keySet());
       assertEquals("active", n.get("status").asText(), key);
@@ -70,6 +70,7 @@ class CliTest {
       assertTrue(n.get("version").asText().startsWith("0.1"), key + " " + n);
     }
     assertEquals("org.attention4j.bilinear", byKey.get("scorer:dot").get("module").asText());
+    assertEquals("org.attention4j.biosim", byKey.get("scenario:bio-dendrite").get("module").asText());
   }
 
   @Test void scenarioListAndRunWriteTheDocumentAndFigures() throws Exception {
@@ -195,6 +196,6 @@ class CliTest {
     assertTrue(v.out().startsWith("attention4j 0.1.0"), v.out());
     Run none = run("scenario", "run", "no-such");
     assertEquals(2, none.code());
-    assertTrue(none.err().contains("scenario 'no-such' is not installed; installed: [gibbs-temperature"), none.err());
+    assertTrue(none.err().contains("scenario 'no-such' is not installed; installed: [bio-and-gate, bio-dendrite, gibbs-temperature"), none.err());
   }
 }
