@@ -62,7 +62,8 @@ class CliTest {
       byKey.put(n.get("kind").asText() + ":" + n.get("id").asText(), n);
     }
     for (String key : new String[] {"kernel:scalar", "normalizer:softmax", "normalizer:sparsemax", "normalizer:entmax15",
-        "scorer:dot", "scorer:scaled-dot", "scorer:bilinear", "scorer:additive", "scenario:gibbs-temperature"}) {
+        "scorer:dot", "scorer:scaled-dot", "scorer:bilinear", "scorer:additive", "scenario:gibbs-temperature",
+        "scenario:bio-dendrite", "scenario:bio-and-gate"}) {
       JsonNode n = byKey.get(key);
       assertTrue(n != null, key + " missing from " + byKey.keySet());
       assertEquals("active", n.get("status").asText(), key);
@@ -71,6 +72,7 @@ class CliTest {
     }
     assertEquals("org.attention4j.bilinear", byKey.get("scorer:dot").get("module").asText());
     assertEquals("org.attention4j.bilinear", byKey.get("scorer:bilinear").get("module").asText());
+    assertEquals("org.attention4j.biosim", byKey.get("scenario:bio-dendrite").get("module").asText());
   }
 
   @Test void scenarioListAndRunWriteTheDocumentAndFigures() throws Exception {
