@@ -62,7 +62,7 @@ class CliTest {
       byKey.put(n.get("kind").asText() + ":" + n.get("id").asText(), n);
     }
     for (String key : new String[] {"kernel:scalar", "normalizer:softmax", "scorer:dot", "scorer:scaled-dot",
-        "scenario:gibbs-temperature"}) {
+        "scenario:gibbs-temperature", "scenario:alignment-landscape"}) {
       JsonNode n = byKey.get(key);
       assertTrue(n != null, key + " missing from " + byKey.keySet());
       assertEquals("active", n.get("status").asText(), key);
@@ -189,12 +189,14 @@ class CliTest {
   @Test void helpAndVersion() {
     Run h = run("--help");
     assertEquals(0, h.code());
-    assertTrue(h.out().contains("attend") && h.out().contains("scenario") && h.out().contains("plugins"), h.out());
+    assertTrue(h.out().contains("attend") && h.out().contains("align") && h.out().contains("scenario")
+        && h.out().contains("plugins"), h.out());
     Run v = run("--version");
     assertEquals(0, v.code());
     assertTrue(v.out().startsWith("attention4j 0.1.0"), v.out());
     Run none = run("scenario", "run", "no-such");
     assertEquals(2, none.code());
-    assertTrue(none.err().contains("scenario 'no-such' is not installed; installed: [gibbs-temperature"), none.err());
+    assertTrue(none.err().contains("scenario 'no-such' is not installed; installed: [alignment-landscape, gibbs-temperature"),
+        none.err());
   }
 }
