@@ -4,7 +4,6 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.util.Arrays;
 import java.util.Optional;
-import org.attention4j.biosim.internal.DendriteEquations;
 import org.apiguardian.api.API;
 
 /**

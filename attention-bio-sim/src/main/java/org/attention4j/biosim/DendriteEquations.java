@@ -1,4 +1,4 @@
-package org.attention4j.biosim.internal;
+package org.attention4j.biosim;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,15 +8,13 @@ import org.apache.commons.math3.ode.events.EventHandler;
 import org.apache.commons.math3.ode.nonstiff.DormandPrince54Integrator;
 import org.apache.commons.math3.ode.sampling.StepHandler;
 import org.apache.commons.math3.ode.sampling.StepInterpolator;
-import org.attention4j.biosim.DendriteModel;
-import org.attention4j.biosim.DendriteParameters;
-import org.attention4j.biosim.MgBlock;
 
 /**
  * The right-hand side of {@link DendriteModel} and one integration run with Commons Math's adaptive
  * Dormand–Prince 5(4) integrator, a spike-and-reset event and a Ca²⁺-spike counting event.
  */
-public final class DendriteEquations implements FirstOrderDifferentialEquations {
+/* Package-private beside DendriteModel, its only user: keeps the api -> internal edge one-way. */
+final class DendriteEquations implements FirstOrderDifferentialEquations {
   /** The exponent of the AdEx spike term is capped here (only trial stages far above V_cut get there). */
   private static final double EXP_CAP = 20;
   private static final double MAX_STEP_MS = 1.0;
@@ -57,14 +55,14 @@ public final class DendriteEquations implements FirstOrderDifferentialEquations 
   }
 
   /** The outcome of one run. */
-  public record Run(double[] finalState, List<Double> spikeTimes, int calciumEvents, double maxSoma, double maxTuft,
+  record Run(double[] finalState, List<Double> spikeTimes, int calciumEvents, double maxSoma, double maxTuft,
       long steps, double[] traceTime, double[] traceSoma, double[] traceTuft) {}
 
   /**
    * Integrates from {@code y0} (changed in place) over [0, duration]; statistics and the trace cover
    * [discard, duration]; a trace step of 0 records none.
    */
-  public static Run run(DendriteParameters p, double tolerance, double proximalNs, double distalNs, double[] y0,
+  static Run run(DendriteParameters p, double tolerance, double proximalNs, double distalNs, double[] y0,
       double duration, double discard, double traceStep) {
     DendriteEquations eq = new DendriteEquations(p, proximalNs, distalNs);
     double[] abs = new double[DendriteModel.DIMENSION], rel = new double[DendriteModel.DIMENSION];
