@@ -17,9 +17,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Fused scaled-dot attention forward ({@code Kernels.attentionForward}, no weights, no mask) of the
- * scalar kernels, one call per head. Shapes are {@code nq x nk x d x heads} (d_v = d), from
- * ARCHITECTURE §6: SDPA L=512, d=64, 8 heads; SDPA L=2048 scaled down to 1 of its 8 heads (all 8
+ * Fused scaled-dot attention forward ({@code Kernels.attentionForward}, no weights, no mask), one
+ * call per head, of the scalar kernels and of the simd kernels on 1 and 2 threads ({@code kernels}).
+ * Shapes are {@code nq x nk x d x heads} (d_v = d), from ARCHITECTURE §6: SDPA L=512, d=64, 8 heads; SDPA L=2048 scaled down to 1 of its 8 heads (all 8
  * take ~8× as long per operation); decode n_q=1, n_k=4096, d=128, 32 heads.
  * FLOPs per operation = heads · 4 · nq · nk · d (Q·Kᵀ and A·V, 2 per multiply-add).
  */
@@ -32,8 +32,12 @@ public class AttentionForwardBenchmark {
   @Param({"512x512x64x8", "2048x2048x64x1", "1x4096x128x32"})
   public String shape;
 
+  /** {@code scalar}, or {@code simd:T} (T threads). */
+  @Param({"scalar", "simd:1", "simd:2"})
+  public String kernels;
+
   private Arena arena;
-  private Kernels kernels;
+  private Kernels impl;
   private MemorySegment[] q, k, v, out;
   private int nq, nk, d, heads;
   private float scale;
@@ -43,7 +47,7 @@ public class AttentionForwardBenchmark {
     int[] s = Shapes.dims(shape);
     nq = s[0]; nk = s[1]; d = s[2]; heads = s[3];
     scale = (float) (1 / Math.sqrt(d));
-    kernels = Shapes.scalarKernels();
+    impl = Shapes.kernels(kernels);
     arena = Arena.ofShared();
     q = new MemorySegment[heads]; k = new MemorySegment[heads]; v = new MemorySegment[heads]; out = new MemorySegment[heads];
     for (int h = 0; h < heads; h++) {
@@ -59,7 +63,7 @@ public class AttentionForwardBenchmark {
 
   @Benchmark
   public MemorySegment fusedForward() {
-    for (int h = 0; h < heads; h++) kernels.attentionForward(q[h], k[h], v[h], out[h], null, nq, nk, d, d, scale, null);
+    for (int h = 0; h < heads; h++) impl.attentionForward(q[h], k[h], v[h], out[h], null, nq, nk, d, d, scale, null);
     return out[heads - 1];
   }
 }

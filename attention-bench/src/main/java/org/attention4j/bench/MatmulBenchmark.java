@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The scores of one head, {@code S = Q·Kᵀ} ({@code Kernels.matmul} with {@code transB}), of the
- * scalar kernels. Shapes {@code m x n x k}: one head of the SDPA rows of ARCHITECTURE §6 (L=512 and
+ * scalar kernels and of the simd kernels on 1 and 2 threads ({@code kernels}). Shapes {@code m x n x k}: one head of the SDPA rows of ARCHITECTURE §6 (L=512 and
  * L=2048, d=64). FLOPs per operation = 2 · m · n · k.
  */
 @State(Scope.Benchmark)
@@ -30,8 +30,12 @@ public class MatmulBenchmark {
   @Param({"512x512x64", "2048x2048x64"})
   public String shape;
 
+  /** {@code scalar}, or {@code simd:T} (T threads). */
+  @Param({"scalar", "simd:1", "simd:2"})
+  public String kernels;
+
   private Arena arena;
-  private Kernels kernels;
+  private Kernels impl;
   private MemorySegment a, b, c;
   private int m, n, k;
 
@@ -39,7 +43,7 @@ public class MatmulBenchmark {
   public void setUp() {
     int[] s = Shapes.dims(shape);
     m = s[0]; n = s[1]; k = s[2];
-    kernels = Shapes.scalarKernels();
+    impl = Shapes.kernels(kernels);
     arena = Arena.ofShared();
     a = Shapes.randomFloats(arena, (long) m * k, 1);
     b = Shapes.randomFloats(arena, (long) n * k, 2);
@@ -51,7 +55,7 @@ public class MatmulBenchmark {
 
   @Benchmark
   public MemorySegment scoresQKt() {
-    kernels.matmul(a, false, b, true, c, m, n, k, 1f, 0f);
+    impl.matmul(a, false, b, true, c, m, n, k, 1f, 0f);
     return c;
   }
 }

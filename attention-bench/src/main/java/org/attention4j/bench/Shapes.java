@@ -9,16 +9,26 @@ import java.util.SplittableRandom;
 import org.attention4j.api.registry.Registry;
 import org.attention4j.api.spi.Kernels;
 
-/** Shared set-up of the benchmarks: the scalar kernels (through the registry) and random float32 data. */
+/** Shared set-up of the benchmarks: kernels by id (through the registry) and random float32 data. */
 final class Shapes {
   private Shapes() {}
 
   /** The {@code scalar} kernels, forced by id through the registry (as {@code --set kernels=scalar} does). */
-  static Kernels scalarKernels() {
-    Kernels kernels = Registry.load(List.of(), Optional.of("scalar")).kernels();
-    if (!kernels.id().equals("scalar")) {
-      throw new IllegalStateException("kernels: expected scalar, got " + kernels.id());
+  static Kernels scalarKernels() { return kernels("scalar"); }
+
+  /**
+   * Kernels forced by id through the registry: {@code scalar}, or {@code simd:T} for the Vector API
+   * kernels on T threads (the {@code attention4j.simd.threads} property, read when they are created).
+   * A {@code simd} that is not usable here fails the set-up with the registry's reason.
+   */
+  static Kernels kernels(String spec) {
+    String[] parts = spec.split(":");
+    if (parts.length == 2) System.setProperty("attention4j.simd.threads", parts[1]);
+    Kernels kernels = Registry.load(List.of(), Optional.of(parts[0])).kernels();
+    if (!kernels.id().equals(parts[0])) {
+      throw new IllegalStateException("kernels: expected " + parts[0] + ", got " + kernels.id());
     }
+    System.err.println("kernels: " + kernels.describe());
     return kernels;
   }
 

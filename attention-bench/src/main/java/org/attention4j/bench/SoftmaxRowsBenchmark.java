@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Masked row softmax ({@code Kernels.softmaxRows}) of the scalar kernels over one head's score matrix
+ * Masked row softmax ({@code Kernels.softmaxRows}) of the scalar and simd kernels over one head's score matrix
  * ({@code rows x cols}, L=512 and L=2048 of ARCHITECTURE §6), without a mask and with a causal mask.
  * Reported as elements per second = ops/s · rows · cols (softmax is exp-bound, not FLOP-bound).
  */
@@ -33,8 +33,12 @@ public class SoftmaxRowsBenchmark {
   @Param({"none", "causal"})
   public String mask;
 
+  /** {@code scalar}, or {@code simd:T} (T threads). */
+  @Param({"scalar", "simd:1", "simd:2"})
+  public String kernels;
+
   private Arena arena;
-  private Kernels kernels;
+  private Kernels impl;
   private MemorySegment scores, weights, allowed;
   private int rows, cols;
   private float scale;
@@ -44,7 +48,7 @@ public class SoftmaxRowsBenchmark {
     int[] s = Shapes.dims(shape);
     rows = s[0]; cols = s[1];
     scale = 0.125f;
-    kernels = Shapes.scalarKernels();
+    impl = Shapes.kernels(kernels);
     arena = Arena.ofShared();
     scores = Shapes.randomFloats(arena, (long) rows * cols, 7);
     weights = arena.allocate(4L * rows * cols);
@@ -56,7 +60,7 @@ public class SoftmaxRowsBenchmark {
 
   @Benchmark
   public MemorySegment maskedRows() {
-    kernels.softmaxRows(scores, weights, rows, cols, scale, allowed);
+    impl.softmaxRows(scores, weights, rows, cols, scale, allowed);
     return weights;
   }
 }

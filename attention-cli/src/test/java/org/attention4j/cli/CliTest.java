@@ -61,7 +61,7 @@ class CliTest {
       assertEquals(7, n.size(), n.toString());
       byKey.put(n.get("kind").asText() + ":" + n.get("id").asText(), n);
     }
-    for (String key : new String[] {"kernel:scalar", "normalizer:softmax", "normalizer:sparsemax", "normalizer:entmax15",
+    for (String key : new String[] {"kernel:simd", "normalizer:softmax", "normalizer:sparsemax", "normalizer:entmax15",
         "scorer:dot", "scorer:scaled-dot", "scorer:bilinear", "scorer:additive", "scenario:gibbs-temperature",
         "scenario:bio-dendrite", "scenario:bio-and-gate", "scenario:alignment-landscape"}) {
       JsonNode n = byKey.get(key);
@@ -73,6 +73,10 @@ class CliTest {
     assertEquals("org.attention4j.bilinear", byKey.get("scorer:dot").get("module").asText());
     assertEquals("org.attention4j.bilinear", byKey.get("scorer:bilinear").get("module").asText());
     assertEquals("org.attention4j.biosim", byKey.get("scenario:bio-dendrite").get("module").asText());
+    JsonNode scalar = byKey.get("kernel:scalar");                 // attention-simd is on the module path and usable
+    assertEquals("available", scalar.get("status").asText(), scalar.toString());
+    assertEquals("usable, not chosen (priority 0; force it with --set kernels=scalar)", scalar.get("reason").asText());
+    assertEquals("highest priority (10) of the usable kernel providers", byKey.get("kernel:simd").get("reason").asText());
   }
 
   @Test void scenarioListAndRunWriteTheDocumentAndFigures() throws Exception {
@@ -115,7 +119,7 @@ class CliTest {
       Tolerances.assertClose(o, ref.output(), 1e-5, 1e-5, "output");
       Tolerances.assertClose(w, ref.weights(), 1e-5, 1e-5, "weights");
     }
-    assertTrue(r.out().contains("\"kernel\" : \"scalar\""), r.out());
+    assertTrue(r.out().contains("\"kernel\" : \"simd\""), r.out());
   }
 
   @Test void attendBatchedWithTorchKeyPadding(BufferAllocator a) throws Exception {
@@ -187,11 +191,15 @@ class CliTest {
     assertEquals(2, zeroT.code());
     assertEquals("attention4j attend: --temperature: expected a finite number > 0, got 0.0", zeroT.err().strip());
 
-    Run kernels = run("attend", "--scorer", "dot", "--set", "kernels=simd", "--query", p("q.npy"), "--keys", p("q.npy"),
+    Run kernels = run("attend", "--scorer", "dot", "--set", "kernels=nope", "--query", p("q.npy"), "--keys", p("q.npy"),
         "--values", p("q.npy"), "--out", p("o.npy"));
     assertEquals(2, kernels.code());
-    assertTrue(kernels.err().contains("kernels: expected one of the usable kernel providers [scalar], got 'simd'"),
+    assertTrue(kernels.err().contains("kernels: expected one of the usable kernel providers [scalar, simd], got 'nope'"),
         kernels.err());
+    Run scalar = run("attend", "--scorer", "dot", "--set", "kernels=scalar", "--query", p("q.npy"), "--keys", p("q.npy"),
+        "--values", p("q.npy"), "--out", p("o.npy"), "--json");
+    assertEquals(0, scalar.code(), scalar.err());
+    assertTrue(scalar.out().contains("\"kernel\" : \"scalar\""), scalar.out());
   }
 
   @Test void attendHelpDocumentsScorersParamsAndNormalizers() {

@@ -32,17 +32,30 @@ class LauncherIT {
 
   @TempDir Path dir;
 
-  record Result(int code, String out, String err) {}
+  /**
+   * The JVM's own line on stderr whenever an incubator module is in the boot layer (attention-simd
+   * requires jdk.incubator.vector); it cannot be switched off, so the checks of our stderr drop it.
+   */
+  static final String INCUBATOR_WARNING = "WARNING: Using incubator modules: jdk.incubator.vector";
 
-  private Result launch(String... args) throws IOException, InterruptedException {
+  /** Exit code, stdout, and stderr without the JVM's incubator warning ({@code rawErr} keeps it). */
+  record Result(int code, String out, String err, String rawErr) {}
+
+  private Result launch(String... args) throws IOException, InterruptedException { return launchWith("", args); }
+
+  /** Runs the launcher with extra JVM options ({@code ATTENTION4J_JAVA_OPTS}). */
+  private Result launchWith(String javaOpts, String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("attention4j").toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
     pb.environment().put("ATTENTION4J_NO_BUILD", "1");
+    if (!javaOpts.isEmpty()) pb.environment().put("ATTENTION4J_JAVA_OPTS", javaOpts);
     pb.redirectOutput(dir.resolve("stdout.txt").toFile()).redirectError(dir.resolve("stderr.txt").toFile());
     Process p = pb.start();
     assertTrue(p.waitFor(120, TimeUnit.SECONDS), "launcher timed out: " + cmd);
-    return new Result(p.exitValue(), Files.readString(dir.resolve("stdout.txt")), Files.readString(dir.resolve("stderr.txt")));
+    String raw = Files.readString(dir.resolve("stderr.txt"));
+    String err = raw.lines().filter(l -> !l.equals(INCUBATOR_WARNING)).map(l -> l + "\n").collect(java.util.stream.Collectors.joining());
+    return new Result(p.exitValue(), Files.readString(dir.resolve("stdout.txt")), err, raw);
   }
 
   private static void csv(Path f, double[][] rows) throws IOException {
@@ -76,6 +89,33 @@ class LauncherIT {
       }
     }
     assertTrue(cosine, r.out());
+    boolean simd = false;
+    for (JsonNode n : list) {
+      if (n.get("kind").asText().equals("kernel") && n.get("id").asText().equals("simd")) {
+        simd = true;                                   // the launcher's module path has attention-simd, and C2 is on
+        assertEquals("active", n.get("status").asText(), n.toString());
+        assertEquals("org.attention4j.simd", n.get("module").asText());
+      }
+    }
+    assertTrue(simd, r.out());
+    assertTrue(r.rawErr().contains(INCUBATOR_WARNING), "the JVM names the incubator module once: " + r.rawErr());
+  }
+
+  @Test void theScalarKernelsCanBeForcedAndC2OffRejectsSimdWithAReason() throws Exception {
+    csv(dir.resolve("q.csv"), new double[][] {{1, 0}, {0, 1}});
+    Result scalar = launch("attend", "--set", "kernels=scalar", "--scorer", "dot", "--query", "q.csv", "--keys", "q.csv",
+        "--values", "q.csv", "--out", "o.csv", "--json");
+    assertEquals(0, scalar.code(), scalar.err());
+    assertEquals("scalar", new ObjectMapper().readTree(scalar.out()).get("kernel").asText());
+    Result c1 = launchWith("-XX:TieredStopAtLevel=1", "plugins", "--json");
+    assertEquals(0, c1.code(), c1.err());
+    for (JsonNode n : new ObjectMapper().readTree(c1.out())) {
+      if (n.get("kind").asText().equals("kernel") && n.get("id").asText().equals("simd")) {
+        assertEquals("rejected", n.get("status").asText(), n.toString());
+        assertEquals("not usable here: C2 is off (-XX:TieredStopAtLevel=1): the Vector API needs C2; remove the flag",
+            n.get("reason").asText());
+      }
+    }
   }
 
   @Test void attendWithThePluginScorerIsCorrect() throws Exception {

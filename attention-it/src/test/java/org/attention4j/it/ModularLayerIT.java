@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
  * Boots the built Attention4J jars and their dependencies in a fresh {@link ModuleLayer} (as a user's
  * module path would) and finds the providers by service binding alone: the only root is
  * {@code org.attention4j.api}; {@code resolveAndBind} must pull in the modules that provide its
- * services (scalar kernels and softmax in the api, dot and scaled-dot in bilinear, additive in
- * additive, sparsemax and entmax15 in sparse, the gibbs-temperature scenario in theory). Nothing here
- * names a provider class.
+ * services (scalar kernels and softmax in the api, the simd kernels in simd, dot and scaled-dot in
+ * bilinear, additive in additive, sparsemax and entmax15 in sparse, the gibbs-temperature scenario in
+ * theory). Nothing here names a provider class.
  */
 class ModularLayerIT {
   private static final String API = "org.attention4j.api";
@@ -69,13 +69,13 @@ class ModularLayerIT {
   void serviceBindingAloneFindsEveryBuiltInProvider() throws Exception {
     ModuleLayer layer = layer(Set.of(API));
     Set<String> resolved = layer.modules().stream().map(Module::getName).collect(Collectors.toCollection(TreeSet::new));
-    Set<String> providing = Set.of(API, "org.attention4j.bilinear", "org.attention4j.additive", "org.attention4j.sparse",
-        "org.attention4j.theory");
+    Set<String> providing = Set.of(API, "org.attention4j.simd", "org.attention4j.bilinear", "org.attention4j.additive",
+        "org.attention4j.sparse", "org.attention4j.theory");
     assertTrue(resolved.containsAll(providing),
         "modules bound from root " + API + ": expected " + providing + ", got " + resolved);
 
     ClassLoader loader = layer.findLoader(API);
-    assertEquals(Set.of("scalar"), ids(layer, loader, "KernelProvider"));
+    assertEquals(Set.of("scalar", "simd"), ids(layer, loader, "KernelProvider"));
     assertContains(ids(layer, loader, "NormalizerProvider"), "softmax", "sparsemax", "entmax15");
     assertContains(ids(layer, loader, "ScorerProvider"), "dot", "scaled-dot", "additive");
     assertContains(ids(layer, loader, "ScenarioProvider"), "gibbs-temperature");
@@ -94,7 +94,7 @@ class ModularLayerIT {
     List<?> descriptors = (List<?>) registryType.getMethod("descriptors").invoke(registry);
     List<String> lines = new ArrayList<>();
     for (Object d : descriptors) lines.add(d.toString());
-    for (String id : List.of("id=scalar", "id=softmax", "id=sparsemax", "id=entmax15", "id=dot", "id=scaled-dot",
+    for (String id : List.of("id=scalar", "id=simd", "id=softmax", "id=sparsemax", "id=entmax15", "id=dot", "id=scaled-dot",
         "id=additive", "id=gibbs-temperature")) {
       assertTrue(lines.stream().anyMatch(l -> l.contains(id) && l.contains("module-path")),
           "registry in the layer: expected " + id + " from the module path, got " + lines);
