@@ -2,9 +2,14 @@
  * Attention4J's test kit, for this project's modules and for plugin authors: {@code @WithRootAllocator}
  * (a JUnit 5 extension that hands each test an Arrow allocator and fails the test when a buffer
  * leaks), a central-difference gradient checker, float64 reference implementations of softmax,
- * scores and attention, and tolerance assertions that name the worst entry.
+ * scores and attention, tolerance assertions that name the worst entry, and the plugin conformance
+ * suite ({@code BaseScorerConformanceTest}, {@code BaseNormalizerConformanceTest}) that a plugin's
+ * tests extend.
  *
  * <p>Use it in test scope only. It depends on the api, JUnit Jupiter's API and Arrow, nothing else.
+ *
+ * @uses org.attention4j.api.spi.ScorerProvider the suite checks a scorer is listed by ServiceLoader in its layer
+ * @uses org.attention4j.api.spi.NormalizerProvider the same for normalizers
  */
 module org.attention4j.testkit {
   requires transitive org.attention4j.api;          // Mask in the oracles' signatures
@@ -12,4 +17,7 @@ module org.attention4j.testkit {
   requires static transitive org.apiguardian.api;
 
   exports org.attention4j.testkit;
+
+  uses org.attention4j.api.spi.ScorerProvider;
+  uses org.attention4j.api.spi.NormalizerProvider;
 }

@@ -42,7 +42,8 @@ import picocli.CommandLine.Option;
 final class AttendCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Option(names = "--scorer", required = true, paramLabel = "ID", description = "Scorer id (see 'plugins').")
+  @Option(names = "--scorer", required = true, paramLabel = "ID",
+      description = "Scorer id: additive, bilinear, dot, scaled-dot, or a plugin's (see 'plugins').")
   String scorerId;
 
   @Option(names = "--layer", paramLabel = "ID", description = "Use an attention layer (e.g. multihead) around the scorer.")
@@ -52,13 +53,19 @@ final class AttendCommand implements Callable<Integer> {
   Integer heads;
 
   @Option(names = "--normalizer", paramLabel = "ID", defaultValue = "softmax",
-      description = "softmax (default), sparsemax, entmax15, or a plugin's id.")
+      description = "Row normalizer: softmax (default), sparsemax or entmax15 (exact zeros for low scores), or a plugin's id.")
   String normalizerId;
 
-  @Option(names = "--temperature", paramLabel = "T", defaultValue = "1", description = "Scores are divided by T (default 1).")
+  @Option(names = "--temperature", paramLabel = "T", defaultValue = "1",
+      description = "Scores are divided by T > 0 before normalizing (default 1).")
   float temperature;
 
-  @Option(names = "--params", paramLabel = "F", description = "Parameter file (.safetensors) of the scorer or layer.")
+  @Option(names = "--params", paramLabel = "F", description = {
+      "Parameter file (.safetensors, F32 or F64) of the scorer or layer; tensor names are exact:",
+      "  additive: W_q [h, d_q], W_k [h, d_k], v [h], b [h] (optional, 0 when absent);",
+      "  bilinear: W [d_q, d_k]; dot, scaled-dot: none.",
+      "Without it, parameters come from --seed (additive: hidden size --set h=N, default 64).",
+      "A wrong shape, or a missing or unknown tensor, exits 2 naming what is expected."})
   Path params;
 
   @Option(names = "--query", required = true, paramLabel = "F", description = "Queries [n_q, d_q] or [B, n_q, d_q].")
@@ -97,6 +104,9 @@ final class AttendCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--mask-convention: expected ours or torch, got '" + maskConvention + "'");
     }
     if (heads != null && layerId == null) throw new IllegalArgumentException("--heads: expected together with --layer, got no --layer");
+    if (!(temperature > 0) || !Float.isFinite(temperature)) {
+      throw new IllegalArgumentException("--temperature: expected a finite number > 0, got " + temperature);
+    }
     AppComponent app = common.component();
     Registry registry = app.registry();
     long t0 = System.nanoTime();
@@ -114,7 +124,8 @@ final class AttendCommand implements Callable<Integer> {
     Map<Provider, Settings> settings = distribute(used, given);
 
     Map<String, Object> shapes = new LinkedHashMap<>();
-    try (BufferAllocator alloc = app.allocator().newChildAllocator("attend", 0, Long.MAX_VALUE);
+    try (BufferAllocator root = app.allocator();                 // this run's root allocator, closed last
+         BufferAllocator alloc = root.newChildAllocator("attend", 0, Long.MAX_VALUE);
          FixedSizeListVector q = MatrixFiles.readMatrix(query, alloc);
          FixedSizeListVector k = MatrixFiles.readMatrix(keys, alloc);
          FixedSizeListVector v = MatrixFiles.readMatrix(values, alloc);

@@ -23,8 +23,10 @@ public final class Main {
 
   /** The root command: only subcommands, {@code --help} and {@code --version}. */
   @Command(name = "attention4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-      description = "Additive and multiplicative attention on the JVM: attend, list plugins, run the chapter's scenarios.",
-      subcommands = {PluginsCommand.class, AttendCommand.class, ScenarioCommand.class, ReportCommand.class})
+      description = "Additive and multiplicative attention on the JVM: attend, align series, list plugins, run the chapter's "
+          + "scenarios.",
+      subcommands = {PluginsCommand.class, AttendCommand.class, AlignCommand.class, ScenarioCommand.class,
+          ReportCommand.class})
   static final class Root {}
 
   /** {@code --version}: the cli's and the api's versions. */

@@ -61,8 +61,9 @@ class CliTest {
       assertEquals(7, n.size(), n.toString());
       byKey.put(n.get("kind").asText() + ":" + n.get("id").asText(), n);
     }
-    for (String key : new String[] {"kernel:simd", "normalizer:softmax", "scorer:dot", "scorer:scaled-dot",
-        "scenario:gibbs-temperature"}) {
+    for (String key : new String[] {"kernel:simd", "normalizer:softmax", "normalizer:sparsemax", "normalizer:entmax15",
+        "scorer:dot", "scorer:scaled-dot", "scorer:bilinear", "scorer:additive", "scenario:gibbs-temperature",
+        "scenario:bio-dendrite", "scenario:bio-and-gate", "scenario:alignment-landscape"}) {
       JsonNode n = byKey.get(key);
       assertTrue(n != null, key + " missing from " + byKey.keySet());
       assertEquals("active", n.get("status").asText(), key);
@@ -70,6 +71,8 @@ class CliTest {
       assertTrue(n.get("version").asText().startsWith("0.1"), key + " " + n);
     }
     assertEquals("org.attention4j.bilinear", byKey.get("scorer:dot").get("module").asText());
+    assertEquals("org.attention4j.bilinear", byKey.get("scorer:bilinear").get("module").asText());
+    assertEquals("org.attention4j.biosim", byKey.get("scenario:bio-dendrite").get("module").asText());
     JsonNode scalar = byKey.get("kernel:scalar");                 // attention-simd is on the module path and usable
     assertEquals("available", scalar.get("status").asText(), scalar.toString());
     assertEquals("usable, not chosen (priority 0; force it with --set kernels=scalar)", scalar.get("reason").asText());
@@ -183,6 +186,11 @@ class CliTest {
     assertEquals(2, nonFinite.code());
     assertTrue(nonFinite.err().contains("query: expected finite values, got NaN at (row 1, col 1)"), nonFinite.err());
 
+    Run zeroT = run("attend", "--scorer", "dot", "--temperature", "0", "--query", p("q.npy"), "--keys", p("q.npy"),
+        "--values", p("q.npy"), "--out", p("o.npy"));
+    assertEquals(2, zeroT.code());
+    assertEquals("attention4j attend: --temperature: expected a finite number > 0, got 0.0", zeroT.err().strip());
+
     Run kernels = run("attend", "--scorer", "dot", "--set", "kernels=nope", "--query", p("q.npy"), "--keys", p("q.npy"),
         "--values", p("q.npy"), "--out", p("o.npy"));
     assertEquals(2, kernels.code());
@@ -194,15 +202,28 @@ class CliTest {
     assertTrue(scalar.out().contains("\"kernel\" : \"scalar\""), scalar.out());
   }
 
+  @Test void attendHelpDocumentsScorersParamsAndNormalizers() {
+    Run h = run("attend", "--help");
+    assertEquals(0, h.code(), h.err());
+    String help = h.out().replaceAll("\\s+", " ");
+    for (String s : new String[] {"--scorer=ID", "additive, bilinear, dot, scaled-dot", "--params=F",
+        "additive: W_q [h, d_q], W_k [h, d_k], v [h], b [h] (optional", "bilinear: W [d_q, d_k]", "--normalizer=ID",
+        "softmax (default), sparsemax or entmax15", "--temperature=T", "--mask=F", "--key-padding=F", "--causal"}) {
+      assertTrue(help.contains(s), "attend --help must mention '" + s + "':\n" + h.out());
+    }
+  }
+
   @Test void helpAndVersion() {
     Run h = run("--help");
     assertEquals(0, h.code());
-    assertTrue(h.out().contains("attend") && h.out().contains("scenario") && h.out().contains("plugins"), h.out());
+    assertTrue(h.out().contains("attend") && h.out().contains("align") && h.out().contains("scenario")
+        && h.out().contains("plugins"), h.out());
     Run v = run("--version");
     assertEquals(0, v.code());
     assertTrue(v.out().startsWith("attention4j 0.1.0"), v.out());
     Run none = run("scenario", "run", "no-such");
     assertEquals(2, none.code());
-    assertTrue(none.err().contains("scenario 'no-such' is not installed; installed: [gibbs-temperature"), none.err());
+    assertTrue(none.err().contains("scenario 'no-such' is not installed; installed: [") && none.err().contains("gibbs-temperature"),
+        none.err());
   }
 }

@@ -12,13 +12,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.complex.FixedSizeListVector;
+import org.attention4j.api.DenseMatrices;
+import org.attention4j.api.io.MatrixFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs {@code ./attention4j} as a subprocess on the packaged jars (the launcher is told not to build:
  * Maven is already building them), as a user would: plugins with the example plugin, attend with the
- * plugin's scorer checked against a float64 computation, a scenario, and input errors (exit 2).
+ * plugin's scorer checked against a float64 computation, numpy fixtures, a scenario, and input errors
+ * (exit 2).
  */
 class LauncherIT {
   private static final Path ROOT = Path.of(System.getProperty("attention4j.root", "..")).toAbsolutePath().normalize();
@@ -169,6 +175,44 @@ class LauncherIT {
         "--out", "o.csv");
     assertEquals(2, unknown.code(), unknown.err());
     assertTrue(unknown.err().contains("'nope' is not installed") && unknown.err().contains("dot"), unknown.err());
+  }
+
+  /**
+   * Three of {@code AttendFixturesTest}'s numpy cases through the real launcher (module path): parameter
+   * files written by numpy, a sparse normalizer with a mask that has an empty row, causal, temperature.
+   */
+  @Test void attendMatchesTheNumpyFixtures() throws Exception {
+    Path fixtures = ROOT.resolve("attention-cli/src/test/resources/attend");
+    String[][] cases = {{"bilinear", "entmax15", "mask"}, {"additive", "sparsemax", "causal"}, {"scaled-dot", "softmax", "t0_5"}};
+    for (String[] c : cases) {
+      Path in = fixtures.resolve(c[0]);
+      List<String> args = new ArrayList<>(List.of("attend", "--scorer", c[0], "--normalizer", c[1], "--query",
+          in.resolve("q.npy").toString(), "--keys", in.resolve("k.npy").toString(), "--values", in.resolve("v.npy").toString(),
+          "--out", "o.npy", "--weights", "w.npy"));
+      if (Files.exists(in.resolve("params.safetensors"))) args.addAll(List.of("--params", in.resolve("params.safetensors").toString()));
+      switch (c[2]) {
+        case "mask" -> args.addAll(List.of("--mask", in.resolve("mask.npy").toString()));
+        case "causal" -> args.add("--causal");
+        default -> args.addAll(List.of("--temperature", "0.5"));
+      }
+      Result r = launch(args.toArray(String[]::new));
+      String at = String.join(" ", c);
+      assertEquals(0, r.code(), at + ": " + r.err());
+      String ref = c[1] + "_" + c[2] + "_";
+      try (BufferAllocator allocator = new RootAllocator()) {
+        for (String[] pair : new String[][] {{"o.npy", ref + "output.npy"}, {"w.npy", ref + "weights.npy"}}) {
+          try (FixedSizeListVector got = MatrixFiles.readMatrix(dir.resolve(pair[0]), allocator);
+               FixedSizeListVector expected = MatrixFiles.readMatrix(in.resolve(pair[1]), allocator)) {
+            float[] a = DenseMatrices.toArray(got), b = DenseMatrices.toArray(expected);
+            assertEquals(b.length, a.length, at + " " + pair[0]);
+            for (int i = 0; i < a.length; i++) {
+              assertTrue(Math.abs(a[i] - b[i]) <= 1e-5 + 1e-5 * Math.abs(b[i]), at + " " + pair[0] + "[" + i + "]: " + a[i] + " vs " + b[i]);
+              if (b[i] == 0) assertEquals(0f, a[i], at + " " + pair[0] + "[" + i + "]: exact zero");
+            }
+          }
+        }
+      }
+    }
   }
 
   @Test void scenarioRunWritesResultAndFigures() throws Exception {

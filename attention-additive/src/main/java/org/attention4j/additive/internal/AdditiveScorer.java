@@ -10,6 +10,7 @@ import java.lang.foreign.ValueLayout;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.attention4j.api.DenseMatrices;
+import org.attention4j.api.Edges;
 import org.attention4j.api.ParameterSet;
 import org.attention4j.api.spi.Kernels;
 import org.attention4j.api.spi.Scorer;
@@ -88,7 +89,7 @@ final class AdditiveScorer implements Scorer {
   public FixedSizeListVector scorePairs(FixedSizeListVector queries, FixedSizeListVector keys, int[] src, int[] dst,
       BufferAllocator allocator) {
     checkInputs(queries, keys);
-    checkEdges(src, dst, DenseMatrices.rows(queries), DenseMatrices.rows(keys));
+    Edges.require(src, dst, DenseMatrices.rows(queries), DenseMatrices.rows(keys));
     long rowBytes = (long) h * Float.BYTES;
     try (FixedSizeListVector p = projectQueries(queries, allocator);
          FixedSizeListVector r = projectKeys(keys, allocator)) {
@@ -133,7 +134,7 @@ final class AdditiveScorer implements Scorer {
       FixedSizeListVector dScores, BufferAllocator allocator) {
     checkInputs(queries, keys);
     int nq = DenseMatrices.rows(queries), nk = DenseMatrices.rows(keys);
-    checkEdges(src, dst, nq, nk);
+    Edges.require(src, dst, nq, nk);
     DenseMatrices.require(dScores, "dScores", src.length, 1);
     long rowBytes = (long) h * Float.BYTES;
     double[] gp = new double[nq * h], gr = new double[nk * h], gw = new double[h];
@@ -249,22 +250,6 @@ final class AdditiveScorer implements Scorer {
     DenseMatrices.require(keys, "keys", dk);
     DenseMatrices.requireFinite(queries, "queries");
     DenseMatrices.requireFinite(keys, "keys");
-  }
-
-  private static void checkEdges(int[] src, int[] dst, int nq, int nk) {
-    if (src == null) throw new IllegalArgumentException("src: expected an array of query indices, got null");
-    if (dst == null) throw new IllegalArgumentException("dst: expected an array of key indices, got null");
-    if (dst.length != src.length) {
-      throw new IllegalArgumentException("dst: expected " + src.length + " entries (= src length), got " + dst.length);
-    }
-    for (int e = 0; e < src.length; e++) {
-      if (src[e] < 0 || src[e] >= nq) {
-        throw new IllegalArgumentException("src[" + e + "]: expected a query index in [0, " + nq + "), got " + src[e]);
-      }
-      if (dst[e] < 0 || dst[e] >= nk) {
-        throw new IllegalArgumentException("dst[" + e + "]: expected a key index in [0, " + nk + "), got " + dst[e]);
-      }
-    }
   }
 
   private void requireOpen() {

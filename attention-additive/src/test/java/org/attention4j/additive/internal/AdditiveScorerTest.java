@@ -106,13 +106,13 @@ class AdditiveScorerTest {
          FixedSizeListVector q = DenseMatrices.of(allocator, "queries", 3, 2, new float[6]);
          FixedSizeListVector k = DenseMatrices.of(allocator, "keys", 4, 2, new float[8]);
          FixedSizeListVector g = DenseMatrices.of(allocator, "dScores", 2, 1, new float[2])) {
-      assertEquals("src[1]: expected a query index in [0, 3), got 3", assertThrows(IllegalArgumentException.class,
+      assertEquals("src: expected indices in [0, 3) (query rows), got 3 at edge 1", assertThrows(IllegalArgumentException.class,
           () -> s.scorePairs(q, k, new int[] {0, 3}, new int[] {0, 0}, allocator)).getMessage());
-      assertEquals("dst[0]: expected a key index in [0, 4), got -1", assertThrows(IllegalArgumentException.class,
+      assertEquals("dst: expected indices in [0, 4) (keys rows), got -1 at edge 0", assertThrows(IllegalArgumentException.class,
           () -> s.scorePairs(q, k, new int[] {0, 1}, new int[] {-1, 0}, allocator)).getMessage());
-      assertEquals("dst: expected 2 entries (= src length), got 1", assertThrows(IllegalArgumentException.class,
+      assertEquals("dst: expected 2 indices (= src length), got 1", assertThrows(IllegalArgumentException.class,
           () -> s.scorePairs(q, k, new int[] {0, 1}, new int[] {0}, allocator)).getMessage());
-      assertEquals("src[0]: expected a query index in [0, 3), got 5", assertThrows(IllegalArgumentException.class,
+      assertEquals("src: expected indices in [0, 3) (query rows), got 5 at edge 0", assertThrows(IllegalArgumentException.class,
           () -> s.backwardPairs(q, k, new int[] {5, 1}, new int[] {0, 0}, g, allocator)).getMessage());
       assertEquals("dScores: expected 3 rows, got 2", assertThrows(IllegalArgumentException.class,
           () -> s.backwardPairs(q, k, new int[] {0, 1, 2}, new int[] {0, 0, 0}, g, allocator)).getMessage());

@@ -16,6 +16,7 @@ import org.attention4j.api.DenseMatrices;
 import org.attention4j.api.Mask;
 import org.attention4j.api.facade.Attention;
 import org.attention4j.api.spi.Scorer;
+import org.attention4j.testkit.SparseOracles;
 import org.attention4j.testkit.Float64Oracles;
 import org.attention4j.testkit.GradientCheck;
 import org.attention4j.testkit.Tolerances;
@@ -71,16 +72,16 @@ class AttentionFacadeTest {
   static double[] weights(String id, double[] s, Case c) {
     return switch (id) {
       case "softmax" -> Float64Oracles.softmaxRows(s, c.nq(), c.nk(), c.temperature(), c.mask());
-      case "sparsemax" -> SparseReference.rows(SparseReference.Map.SPARSEMAX, s, c.nq(), c.nk(), c.temperature(), c.mask());
-      case "entmax15" -> SparseReference.rows(SparseReference.Map.ENTMAX15, s, c.nq(), c.nk(), c.temperature(), c.mask());
+      case "sparsemax" -> SparseOracles.rows(SparseOracles.Kind.SPARSEMAX, s, c.nq(), c.nk(), c.temperature(), c.mask());
+      case "entmax15" -> SparseOracles.rows(SparseOracles.Kind.ENTMAX15, s, c.nq(), c.nk(), c.temperature(), c.mask());
       default -> throw new IllegalArgumentException("normalizer: expected softmax, sparsemax or entmax15, got " + id);
     };
   }
 
   static double margin(String id, double[] s, Case c) {
     return switch (id) {
-      case "sparsemax" -> SparseReference.margin(SparseReference.Map.SPARSEMAX, s, c.nq(), c.nk(), c.temperature(), c.mask());
-      case "entmax15" -> SparseReference.margin(SparseReference.Map.ENTMAX15, s, c.nq(), c.nk(), c.temperature(), c.mask());
+      case "sparsemax" -> SparseOracles.margin(SparseOracles.Kind.SPARSEMAX, s, c.nq(), c.nk(), c.temperature(), c.mask());
+      case "entmax15" -> SparseOracles.margin(SparseOracles.Kind.ENTMAX15, s, c.nq(), c.nk(), c.temperature(), c.mask());
       default -> Double.POSITIVE_INFINITY;
     };
   }

@@ -3,6 +3,9 @@ package org.attention4j.additive.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +16,9 @@ import org.attention4j.api.DenseMatrices;
 import org.attention4j.api.Mask;
 import org.attention4j.api.ParameterSet;
 import org.attention4j.api.facade.Attention;
+import org.attention4j.api.io.MatrixFiles;
 import org.attention4j.api.spi.Scorer;
+import org.attention4j.testkit.Float64Oracles;
 import org.attention4j.testkit.Tolerances;
 import org.attention4j.testkit.WithRootAllocator;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,51 +32,48 @@ import org.junit.jupiter.params.provider.ValueSource;
  * L = ⟨dOutput, O⟩ (dQuery, dKeys, dValues, dW_q, dW_k, dv, db), all compared with numpy's float64
  * references: |a − b| ≤ 1e-5 + 1e-5·|b|, and exact zero weights wherever numpy's are zero. Every
  * allowed key is at least 1e-3 (in units of s / T) from its sparse support threshold.
+ *
+ * <p>The files are read with the api's {@link MatrixFiles#readParameters}, which converts the F64
+ * references to float32: a relative rounding of at most 2⁻²⁴ ≈ 6e-8, under 1% of the relative
+ * tolerance, and zeros stay exactly zero.
  */
 @WithRootAllocator
 class FixtureTest {
   private static final double ATOL = 1e-5, RTOL = 1e-5;
 
   @ParameterizedTest @ValueSource(strings = {"plain", "masked", "hot"})
-  void matchesNumpyReferences(String name, BufferAllocator allocator) {
-    Map<String, Safetensors.Tensor> f = Safetensors.resource("fixtures/additive-" + name + ".safetensors");
-    Map<String, Safetensors.Tensor> p = Safetensors.resource("fixtures/additive-" + name + ".params.safetensors");
-    Safetensors.Tensor query = f.get("query"), keys = f.get("keys"), values = f.get("values");
-    int nq = query.rows(), dq = query.cols(), nk = keys.rows(), dk = keys.cols(), dv = values.cols();
-    int h = p.get("v").shape()[0];
-    float t = (float) f.get("temperature").values()[0];
-    Mask mask = mask(f.get("mask"), nq, nk);
-    try (ParameterSet file = new ParameterSet()) {
-      for (Map.Entry<String, Safetensors.Tensor> e : p.entrySet()) {
-        file.put(e.getKey(), Fixtures.tensor(allocator, e.getKey(), e.getValue().floats(), e.getValue().shape()));
-      }
+  void matchesNumpyReferences(String name, BufferAllocator allocator) throws URISyntaxException {
+    try (ParameterSet f = MatrixFiles.readParameters(fixture("additive-" + name + ".safetensors"), allocator);
+         ParameterSet file = MatrixFiles.readParameters(fixture("additive-" + name + ".params.safetensors"), allocator)) {
+      FixedSizeListVector q = f.get("query"), k = f.get("keys"), v = f.get("values"), dOut = f.get("dOutput");
+      int nq = DenseMatrices.rows(q), dq = DenseMatrices.cols(q), nk = DenseMatrices.rows(k), dk = DenseMatrices.cols(k);
+      int h = DenseMatrices.shape(file.get("v"))[0];
+      float t = DenseMatrices.get(f.get("temperature"), 0, 0);
+      Mask mask = mask(f.get("mask"));
+      // the parameter file goes to the scorer as it is read, as `attend --params` passes it
       try (Scorer scorer = Fixtures.provider().create(Fixtures.config(allocator, Map.of(), 0, Optional.of(file)), dq, dk);
-           FixedSizeListVector q = DenseMatrices.of(allocator, "query", nq, dq, query.floats());
-           FixedSizeListVector k = DenseMatrices.of(allocator, "keys", nk, dk, keys.floats());
-           FixedSizeListVector v = DenseMatrices.of(allocator, "values", nk, dv, values.floats());
-           FixedSizeListVector dOut = DenseMatrices.of(allocator, "dOutput", nq, dv, f.get("dOutput").floats());
            FixedSizeListVector s = scorer.score(q, k, allocator)) {
         assertArrayEquals(new int[] {h}, DenseMatrices.shape(scorer.parameters().get("b")), name + ": h from the file");
-        if (!p.containsKey("b")) assertArrayEquals(new float[h], DenseMatrices.toArray(scorer.parameters().get("b")));
-        Tolerances.assertClose(s, f.get("scores").values(), ATOL, RTOL, name + " scores");
+        if (!file.contains("b")) assertArrayEquals(new float[h], DenseMatrices.toArray(scorer.parameters().get("b")));
+        Tolerances.assertClose(s, ref(f, "scores"), ATOL, RTOL, name + " scores");
         for (String id : List.of("softmax", "sparsemax", "entmax15")) {
           Attention attention = Attention.builder(scorer, Fixtures.normalizer(id, allocator), Fixtures.REGISTRY.kernels())
               .mask(mask).temperature(t).build();
           try (AttentionResult r = attention.attend(q, k, v, true, allocator);
                Attention.AttentionGradients g = attention.backward(q, k, v, dOut, allocator)) {
             String what = name + " " + id + " ";
-            double[] weights = f.get("weights_" + id).values();
+            double[] weights = ref(f, "weights_" + id);
             Tolerances.assertClose(r.weights().orElseThrow(), weights, ATOL, RTOL, what + "weights");
             float[] w = DenseMatrices.toArray(r.weights().orElseThrow());
             for (int i = 0; i < w.length; i++) {
               assertEquals(weights[i] == 0, w[i] == 0, what + "weights: zero exactly where numpy has zero, at " + i);
             }
-            Tolerances.assertClose(r.output(), f.get("output_" + id).values(), ATOL, RTOL, what + "output");
-            Tolerances.assertClose(g.dQuery(), f.get("dQuery_" + id).values(), ATOL, RTOL, what + "dQuery");
-            Tolerances.assertClose(g.dKeys(), f.get("dKeys_" + id).values(), ATOL, RTOL, what + "dKeys");
-            Tolerances.assertClose(g.dValues(), f.get("dValues_" + id).values(), ATOL, RTOL, what + "dValues");
+            Tolerances.assertClose(r.output(), ref(f, "output_" + id), ATOL, RTOL, what + "output");
+            Tolerances.assertClose(g.dQuery(), ref(f, "dQuery_" + id), ATOL, RTOL, what + "dQuery");
+            Tolerances.assertClose(g.dKeys(), ref(f, "dKeys_" + id), ATOL, RTOL, what + "dKeys");
+            Tolerances.assertClose(g.dValues(), ref(f, "dValues_" + id), ATOL, RTOL, what + "dValues");
             for (String param : List.of("W_q", "W_k", "v", "b")) {
-              Tolerances.assertClose(g.dParameters().get(param), f.get("d" + param + "_" + id).values(), ATOL, RTOL,
+              Tolerances.assertClose(g.dParameters().get(param), ref(f, "d" + param + "_" + id), ATOL, RTOL,
                   what + "d" + param);
             }
           }
@@ -80,9 +82,20 @@ class FixtureTest {
     }
   }
 
-  static Mask mask(Safetensors.Tensor m, int rows, int cols) {
-    boolean[] allowed = new boolean[rows * cols];
-    for (int i = 0; i < allowed.length; i++) allowed[i] = m.values()[i] != 0;
-    return Mask.explicit(rows, cols, allowed);
+  /** A committed fixture file, from the test class path. */
+  static Path fixture(String name) throws URISyntaxException {
+    URL url = FixtureTest.class.getResource("/fixtures/" + name);
+    if (url == null) throw new IllegalStateException("fixtures/" + name + ": expected on the test class path, got none");
+    return Path.of(url.toURI());
+  }
+
+  /** A reference tensor, widened to float64 (the api's reader rounds F64 to float32; see the class comment). */
+  static double[] ref(ParameterSet f, String name) { return Float64Oracles.toDouble(f.get(name)); }
+
+  static Mask mask(FixedSizeListVector m) {
+    float[] values = DenseMatrices.toArray(m);
+    boolean[] allowed = new boolean[values.length];
+    for (int i = 0; i < allowed.length; i++) allowed[i] = values[i] != 0;
+    return Mask.explicit(DenseMatrices.rows(m), DenseMatrices.cols(m), allowed);
   }
 }

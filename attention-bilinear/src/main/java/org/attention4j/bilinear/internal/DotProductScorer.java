@@ -5,6 +5,7 @@ import java.util.OptionalDouble;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.attention4j.api.DenseMatrices;
+import org.attention4j.api.Edges;
 import org.attention4j.api.ParameterSet;
 import org.attention4j.api.spi.Kernels;
 import org.attention4j.api.spi.ProviderConfig;
@@ -95,7 +96,7 @@ final class DotProductScorer implements Scorer {
   public FixedSizeListVector scorePairs(FixedSizeListVector queries, FixedSizeListVector keys, int[] src, int[] dst,
       BufferAllocator allocator) {
     checkInputs(queries, keys);
-    checkEdges(src, dst, DenseMatrices.rows(queries), DenseMatrices.rows(keys));
+    Edges.require(src, dst, DenseMatrices.rows(queries), DenseMatrices.rows(keys));
     FixedSizeListVector s = DenseMatrices.allocate(allocator, "scores", src.length, 1);
     try {
       MemorySegment q = DenseMatrices.segment(queries), k = DenseMatrices.segment(keys), out = DenseMatrices.segment(s);
@@ -137,7 +138,7 @@ final class DotProductScorer implements Scorer {
       FixedSizeListVector dScores, BufferAllocator allocator) {
     checkInputs(queries, keys);
     int nq = DenseMatrices.rows(queries), nk = DenseMatrices.rows(keys);
-    checkEdges(src, dst, nq, nk);
+    Edges.require(src, dst, nq, nk);
     DenseMatrices.require(dScores, "dScores", src.length, 1);
     DenseMatrices.requireFinite(dScores, "dScores");
     FixedSizeListVector dq = DenseMatrices.allocate(allocator, "dQuery", nq, d);    // zero-filled: accumulated below
@@ -160,25 +161,6 @@ final class DotProductScorer implements Scorer {
   }
 
   private MemorySegment row(MemorySegment m, int r) { return m.asSlice((long) r * d * FLOAT_BYTES, d * FLOAT_BYTES); }
-
-  /** Edge lists: equal lengths, sources in [0, n_q), destinations in [0, n_k). */
-  static void checkEdges(int[] src, int[] dst, int nq, int nk) {
-    if (src == null) throw new IllegalArgumentException("src: expected an array of query row indices, got null");
-    if (dst == null) throw new IllegalArgumentException("dst: expected an array of key row indices, got null");
-    if (dst.length != src.length) {
-      throw new IllegalArgumentException("dst: expected " + src.length + " indices (= src length), got " + dst.length);
-    }
-    for (int e = 0; e < src.length; e++) {
-      if (src[e] < 0 || src[e] >= nq) {
-        throw new IllegalArgumentException("src: expected indices in [0, " + nq + ") (query rows), got " + src[e]
-            + " at edge " + e);
-      }
-      if (dst[e] < 0 || dst[e] >= nk) {
-        throw new IllegalArgumentException("dst: expected indices in [0, " + nk + ") (keys rows), got " + dst[e]
-            + " at edge " + e);
-      }
-    }
-  }
 
   @Override public String toString() { return id + "[d=" + d + ", c=" + scale + "]"; }
 }

@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The attention facade over {@code dot} and {@code scaled-dot}: the fused path (scorer scale +
+ * The attention facade over {@code dot} and {@code scaled-dot} (and, below, {@code bilinear}, which is
+ * never fused): the fused path (scorer scale +
  * softmax → the fused kernel) and the unfused path (score, normalize, A·V; the same softmax hidden
  * behind a wrapper so the facade cannot fuse) must both give {@link Float64Oracles}' outputs, weights
  * and gradients, with masks, causal with n_q ≠ n_k, and fully masked rows.
@@ -81,6 +82,63 @@ class AttentionFacadeTest {
       }
     }
     return out.stream();
+  }
+
+  static Stream<Case> bilinearCases() { return cases().stream(); }
+
+  /**
+   * {@code bilinear} (d_q = 6 ≠ d_k = 5) with softmax: never fused; outputs and weights against
+   * softmax of the float64 bilinear scores, and dQ, dK, dV and dW against central differences of the
+   * float64 forward.
+   */
+  @ParameterizedTest(name = "bilinear {0}") @MethodSource("bilinearCases")
+  void bilinearOutputsWeightsAndGradientsMatchFloat64(Case c, BufferAllocator allocator) {
+    int nq = c.nq(), nk = c.nk(), dq = D, dk = D - 1;
+    float[] q = gaussian(nq * dq, 1, 21), k = gaussian(nk * dk, 1, 22), v = gaussian(nk * DV, 1, 23);
+    float[] g = gaussian(nq * DV, 1, 24);
+    double[] qd = Float64Oracles.toDouble(q), kd = Float64Oracles.toDouble(k), vd = Float64Oracles.toDouble(v);
+    double[] gd = Float64Oracles.toDouble(g);
+    double t = c.temperature();
+    try (Scorer scorer = Fixtures.bilinear(allocator, dq, dk);
+         FixedSizeListVector qv = DenseMatrices.of(allocator, "query", nq, dq, q);
+         FixedSizeListVector kv = DenseMatrices.of(allocator, "keys", nk, dk, k);
+         FixedSizeListVector vv = DenseMatrices.of(allocator, "values", nk, DV, v);
+         FixedSizeListVector gv = DenseMatrices.of(allocator, "dOutput", nq, DV, g)) {
+      double[] wd = Float64Oracles.toDouble(scorer.parameters().get("W"));
+      java.util.function.Function<double[][], double[]> forward = x -> Float64Oracles.attention(
+          Float64Oracles.bilinearScores(x[0], x[1], x[2], nq, nk, dq, dk), x[3], nq, nk, DV, t, c.mask()).output();
+      Attention att = Attention.builder(scorer, Fixtures.softmax(allocator), Fixtures.REGISTRY.kernels())
+          .mask(c.mask()).temperature(c.temperature()).build();
+      assertEquals(false, att.fused(), "bilinear has no constant dot-product scale");
+      String at = "bilinear " + c;
+      Float64Oracles.Forward expected = Float64Oracles.attention(Float64Oracles.bilinearScores(qd, wd, kd, nq, nk, dq, dk), vd,
+          nq, nk, DV, t, c.mask());
+      try (AttentionResult r = att.attend(qv, kv, vv, true, allocator)) {
+        Tolerances.assertClose(r.output(), expected.output(), ATOL, RTOL, "output " + at);
+        Tolerances.assertClose(r.weights().orElseThrow(), expected.weights(), ATOL, RTOL, "weights " + at);
+        for (int i = 0; i < nq; i++) {
+          for (int j = 0; j < nk; j++) {
+            if (!c.mask().allows(i, j, nq, nk)) {
+              assertEquals(0f, DenseMatrices.get(r.weights().orElseThrow(), i, j), "masked weight " + i + "," + j);
+            }
+          }
+        }
+      }
+      try (Attention.AttentionGradients grads = att.backward(qv, kv, vv, gv, allocator)) {
+        GRADIENTS.checkVjp("dQuery " + at, DenseMatrices.toArray(grads.dQuery()),
+            x -> forward.apply(new double[][] {x, wd, kd, vd}), qd, gd, dq);
+        GRADIENTS.checkVjp("dKeys " + at, DenseMatrices.toArray(grads.dKeys()),
+            x -> forward.apply(new double[][] {qd, wd, x, vd}), kd, gd, dk);
+        GRADIENTS.checkVjp("dValues " + at, DenseMatrices.toArray(grads.dValues()),
+            x -> forward.apply(new double[][] {qd, wd, kd, x}), vd, gd, DV);
+        GRADIENTS.checkVjp("dW " + at, DenseMatrices.toArray(grads.dParameters().get("W")),
+            x -> forward.apply(new double[][] {qd, x, kd, vd}), wd, gd, dk);
+        for (int i = 0; i < nq; i++) {
+          if (!rowEmpty(c, i)) continue;
+          for (int p = 0; p < dq; p++) assertEquals(0f, DenseMatrices.get(grads.dQuery(), i, p), "empty row " + i + " dQuery");
+        }
+      }
+    }
   }
 
   private static boolean rowEmpty(Case c, int i) {

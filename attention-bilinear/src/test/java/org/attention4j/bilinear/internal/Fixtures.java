@@ -34,6 +34,11 @@ final class Fixtures {
     return REGISTRY.require(ScorerProvider.class, id).create(config(id, allocator, Optional.empty()), d, d);
   }
 
+  /** A {@code bilinear} scorer for queries of width dq and keys of width dk, W initialised from seed 42. */
+  static Scorer bilinear(BufferAllocator allocator, int dq, int dk) {
+    return REGISTRY.require(ScorerProvider.class, "bilinear").create(config("bilinear", allocator, Optional.empty()), dq, dk);
+  }
+
   static Normalizer softmax(BufferAllocator allocator) {
     ProviderConfig c = new ProviderConfig(Settings.of("softmax", Map.of()), 42, allocator, Optional.empty(),
         REGISTRY.kernels(), REGISTRY);

@@ -1,6 +1,7 @@
 package org.attention4j.bilinear.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -25,7 +26,7 @@ import org.attention4j.api.spi.ScorerProvider;
 import org.attention4j.testkit.WithRootAllocator;
 import org.junit.jupiter.api.Test;
 
-/** The README's example, compiled and run; the README must contain it verbatim. */
+/** The README's examples, compiled and run; the README must contain them verbatim. */
 @WithRootAllocator
 class ReadmeExampleTest {
   @Test void theExampleRuns(BufferAllocator allocator) {
@@ -34,7 +35,7 @@ class ReadmeExampleTest {
          FixedSizeListVector k = DenseMatrices.of(allocator, "keys", nk, d, Fixtures.gaussian(nk * d, 1, 2));
          FixedSizeListVector v = DenseMatrices.of(allocator, "values", nk, dv, Fixtures.gaussian(nk * dv, 1, 3))) {
       // README:begin
-      Registry registry = Registry.load(List.of());              // finds dot and scaled-dot by id
+      Registry registry = Registry.load(List.of());              // finds dot, scaled-dot and bilinear by id
       ProviderConfig config = new ProviderConfig(Settings.of("scaled-dot", Map.of()), 0, allocator,
           Optional.empty(), registry.kernels(), registry);
       try (Scorer scorer = registry.require(ScorerProvider.class, "scaled-dot").create(config, 64, 64)) {
@@ -52,14 +53,50 @@ class ReadmeExampleTest {
     }
   }
 
-  @Test void theReadmeShowsTheExample() throws IOException {
-    List<String> source = Files.readAllLines(Path.of("src/test/java/org/attention4j/bilinear/internal/ReadmeExampleTest.java"));
-    int begin = source.indexOf("      // README:begin"), end = source.indexOf("          // README:end");
-    assertTrue(begin > 0 && end > begin, "markers");
-    String readme = Files.readString(Path.of("README.md"));
-    for (String line : source.subList(begin + 1, end)) {
-      String expected = line.length() >= 6 ? line.substring(6) : line.strip();     // the README drops 6 spaces of indent
-      assertTrue(readme.contains(expected), "README.md must contain the example line: " + expected);
+  @Test void theBilinearExampleRuns(BufferAllocator allocator) {
+    int nq = 3, nk = 5, dq = 8, dk = 6, dv = 2;
+    try (FixedSizeListVector q = DenseMatrices.of(allocator, "query", nq, dq, Fixtures.gaussian(nq * dq, 1, 1));
+         FixedSizeListVector k = DenseMatrices.of(allocator, "keys", nk, dk, Fixtures.gaussian(nk * dk, 1, 2));
+         FixedSizeListVector v = DenseMatrices.of(allocator, "values", nk, dv, Fixtures.gaussian(nk * dv, 1, 3));
+         FixedSizeListVector dOutput = DenseMatrices.of(allocator, "dOutput", nq, dv, Fixtures.gaussian(nq * dv, 1, 4))) {
+      Registry registry = Fixtures.REGISTRY;
+      // README:begin
+      ProviderConfig config = new ProviderConfig(Settings.of("bilinear", Map.of()), 7, allocator,
+          Optional.empty(), registry.kernels(), registry);                // or Optional.of(parameters) with W [8, 6]
+      try (Scorer scorer = registry.require(ScorerProvider.class, "bilinear").create(config, 8, 6)) {  // W from seed 7
+        Normalizer softmax = registry.require(NormalizerProvider.class, "softmax").create(config);
+        Attention attention = Attention.builder(scorer, softmax, registry.kernels()).build();   // unfused: S = Q W Kᵀ
+        try (AttentionResult r = attention.attend(q, k, v, true, allocator);
+             Attention.AttentionGradients g = attention.backward(q, k, v, dOutput, allocator)) {
+          FixedSizeListVector dW = g.dParameters().get("W");        // [8, 6], like scorer.parameters().get("W")
+          // README:end
+          assertFalse(attention.fused());
+          assertEquals(nq, DenseMatrices.rows(r.output()));
+          assertEquals(dq, DenseMatrices.rows(dW));
+          assertEquals(dk, DenseMatrices.cols(dW));
+        }
+      }
     }
+  }
+
+  /** Every block between README markers appears in README.md, line by line, without the block's indent. */
+  @Test void theReadmeShowsTheExamples() throws IOException {
+    List<String> source = Files.readAllLines(Path.of("src/test/java/org/attention4j/bilinear/internal/ReadmeExampleTest.java"));
+    String readme = Files.readString(Path.of("README.md"));
+    int blocks = 0;
+    for (int begin = 0; begin < source.size(); begin++) {
+      if (!source.get(begin).strip().equals("// README:begin")) continue;
+      int indent = source.get(begin).indexOf('/');
+      int end = begin + 1;
+      while (end < source.size() && !source.get(end).strip().equals("// README:end")) end++;
+      assertTrue(end < source.size(), "README:end after line " + (begin + 1));
+      for (String line : source.subList(begin + 1, end)) {
+        String expected = line.length() >= indent ? line.substring(indent) : line.strip();
+        assertTrue(readme.contains(expected), "README.md must contain the example line: " + expected);
+      }
+      blocks++;
+      begin = end;
+    }
+    assertEquals(2, blocks, "README blocks in this test");
   }
 }

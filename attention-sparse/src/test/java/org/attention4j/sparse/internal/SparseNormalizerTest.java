@@ -22,6 +22,7 @@ import org.attention4j.api.registry.Registry;
 import org.attention4j.api.spi.Normalizer;
 import org.attention4j.api.spi.NormalizerProvider;
 import org.attention4j.api.spi.ProviderConfig;
+import org.attention4j.testkit.SparseOracles;
 import org.attention4j.testkit.Float64Oracles;
 import org.attention4j.testkit.GradientCheck;
 import org.attention4j.testkit.Tolerances;
@@ -33,7 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * sparsemax and entmax15, found through the registry, against {@link SparseReference} (bisection,
+ * sparsemax and entmax15, found through the registry, against {@link SparseOracles} (bisection,
  * no code shared with the implementation) and against central differences.
  *
  * <p>Tolerances: weights |a − b| ≤ 1e-6 + 1e-6·|b| (float64 inside, one float32 rounding of the
@@ -59,8 +60,8 @@ class SparseNormalizerTest {
     return REGISTRY.require(NormalizerProvider.class, id).create(config);
   }
 
-  static SparseReference.Map map(String id) {
-    return id.equals("sparsemax") ? SparseReference.Map.SPARSEMAX : SparseReference.Map.ENTMAX15;
+  static SparseOracles.Kind map(String id) {
+    return id.equals("sparsemax") ? SparseOracles.Kind.SPARSEMAX : SparseOracles.Kind.ENTMAX15;
   }
 
   /** A shape, mask and temperature. */
@@ -101,7 +102,7 @@ class SparseNormalizerTest {
   static float[] awayFromThresholds(String id, Case c, long seed) {
     for (long attempt = 0; attempt < 1000; attempt++) {
       float[] s = gaussian(c.rows() * c.cols(), 2, seed + 7919 * attempt);
-      if (SparseReference.margin(map(id), Float64Oracles.toDouble(s), c.rows(), c.cols(), c.temperature(), c.mask()) >= MARGIN) {
+      if (SparseOracles.margin(map(id), Float64Oracles.toDouble(s), c.rows(), c.cols(), c.temperature(), c.mask()) >= MARGIN) {
         return s;
       }
     }
@@ -114,7 +115,7 @@ class SparseNormalizerTest {
     float[] s = gaussian(c.rows() * c.cols(), 2, c.name().hashCode());
     try (FixedSizeListVector sv = DenseMatrices.of(allocator, "scores", c.rows(), c.cols(), s);
          FixedSizeListVector a = n.normalize(sv, c.mask(), c.temperature(), allocator)) {
-      double[] ref = SparseReference.rows(map(id), Float64Oracles.toDouble(s), c.rows(), c.cols(), c.temperature(), c.mask());
+      double[] ref = SparseOracles.rows(map(id), Float64Oracles.toDouble(s), c.rows(), c.cols(), c.temperature(), c.mask());
       Tolerances.assertClose(a, ref, ATOL, RTOL, id + " weights, " + c);
       float[] got = DenseMatrices.toArray(a);
       int zeros = 0;
@@ -145,7 +146,7 @@ class SparseNormalizerTest {
          FixedSizeListVector gv = DenseMatrices.of(allocator, "dWeights", c.rows(), c.cols(), g);
          FixedSizeListVector ds = n.backward(a, gv, c.mask(), c.temperature(), allocator)) {
       GRADIENTS.checkVjp(id + " dScores, " + c, DenseMatrices.toArray(ds),
-          x -> SparseReference.rows(map(id), x, c.rows(), c.cols(), c.temperature(), c.mask()),
+          x -> SparseOracles.rows(map(id), x, c.rows(), c.cols(), c.temperature(), c.mask()),
           Float64Oracles.toDouble(s), Float64Oracles.toDouble(g), c.cols());
       float[] w = DenseMatrices.toArray(a), d = DenseMatrices.toArray(ds);
       for (int i = 0; i < w.length; i++) {

@@ -5,6 +5,7 @@ import java.lang.foreign.ValueLayout;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.attention4j.api.DenseMatrices;
+import org.attention4j.api.Edges;
 import org.attention4j.api.ParameterSet;
 import org.attention4j.api.spi.Kernels;
 import org.attention4j.api.spi.Scorer;
@@ -122,7 +123,7 @@ final class CosineScorer implements Scorer {
       BufferAllocator allocator) {
     checkOpen();
     double[] r = inverseNorms(queries, "query"), u = inverseNorms(keys, "keys");
-    checkEdges(src, dst, r.length, u.length);
+    Edges.require(src, dst, r.length, u.length);
     double invTau = Math.exp(-logTau());
     FixedSizeListVector s = DenseMatrices.allocate(allocator, "scores", src.length, 1);
     MemorySegment q = DenseMatrices.segment(queries), k = DenseMatrices.segment(keys), out = DenseMatrices.segment(s);
@@ -192,7 +193,7 @@ final class CosineScorer implements Scorer {
     checkOpen();
     double[] r = inverseNorms(queries, "query"), u = inverseNorms(keys, "keys");
     int nq = r.length, nk = u.length;
-    checkEdges(src, dst, nq, nk);
+    Edges.require(src, dst, nq, nk);
     DenseMatrices.require(dScores, "dScores", src.length, 1);
     DenseMatrices.requireFinite(dScores, "dScores");
     double invTau = Math.exp(-logTau());
@@ -231,25 +232,6 @@ final class CosineScorer implements Scorer {
 
   private static void closeAll(FixedSizeListVector... vectors) {
     for (FixedSizeListVector v : vectors) if (v != null) v.close();
-  }
-
-  /** Edge lists: equal lengths, sources in [0, n_q), destinations in [0, n_k). */
-  private static void checkEdges(int[] src, int[] dst, int nq, int nk) {
-    if (src == null) throw new IllegalArgumentException("src: expected an array of query row indices, got null");
-    if (dst == null) throw new IllegalArgumentException("dst: expected an array of key row indices, got null");
-    if (dst.length != src.length) {
-      throw new IllegalArgumentException("dst: expected " + src.length + " indices (= src length), got " + dst.length);
-    }
-    for (int e = 0; e < src.length; e++) {
-      if (src[e] < 0 || src[e] >= nq) {
-        throw new IllegalArgumentException("src: expected indices in [0, " + nq + ") (query rows), got " + src[e]
-            + " at edge " + e);
-      }
-      if (dst[e] < 0 || dst[e] >= nk) {
-        throw new IllegalArgumentException("dst: expected indices in [0, " + nk + ") (keys rows), got " + dst[e]
-            + " at edge " + e);
-      }
-    }
   }
 
   @Override public String toString() { return "cosine[d=" + d + "]"; }
