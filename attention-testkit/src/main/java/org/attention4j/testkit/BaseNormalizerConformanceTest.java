@@ -39,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * mask with a fully masked row; shift invariance (adding a constant to a row changes nothing) unless
  * {@link #shiftInvariant()} says otherwise; temperature ({@code normalize(S, T) = normalize(S / T, 1)});
  * {@code backward} against central differences, masked and unmasked; wrong shapes and bad
- * temperatures refused naming the argument; identical weights from two normalizers created with the
+ * temperatures refused naming the argument; non-finite scores (NaN, ±∞) refused naming {@code scores}
+ * at allowed positions and ignored at masked ones; identical weights from two normalizers created with the
  * same seed; identical results from 4 threads × 50 calls on one shared normalizer. Every test runs
  * under {@link WithRootAllocator}, so a leaked buffer fails it.
  *
@@ -282,6 +283,30 @@ public abstract class BaseNormalizerConformanceTest {
         Conformance.assertNamesArgument(who + ": normalize(scores, temperature " + t + ")",
             () -> BaseScorerConformanceTest.thrown(() -> n.normalize(sv, Mask.all(), t, allocator)), "temperature");
       }
+    }
+  }
+
+  @Test public void nonFiniteScoresAreRefusedWhereAllowedAndIgnoredWhereMasked(BufferAllocator allocator) {
+    Normalizer n = create(allocator, seed());
+    int nq = 2, nk = 4;
+    float[] s = scoresFor(nq, nk, 10);
+    boolean[] allowed = {true, true, false, true, true, true, true, true};     // (row 0, col 2) masked
+    Mask mask = Mask.explicit(nq, nk, allowed);
+    float[] reference = weights(n, s, nq, nk, mask, 1f, allocator);
+    for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+      float[] atAllowed = s.clone();
+      atAllowed[nk + 1] = bad;                                              // (row 1, col 1), allowed
+      Conformance.assertNamesArgument(who(nq, nk, mask, 1f) + ": normalize(scores with " + bad + " at (row 1, col 1))",
+          () -> BaseScorerConformanceTest.thrown(() -> {
+            try (FixedSizeListVector sv = DenseMatrices.of(allocator, "scores", nq, nk, atAllowed)) {
+              return n.normalize(sv, mask, 1f, allocator);
+            }
+          }), "scores");
+      float[] atMasked = s.clone();
+      atMasked[2] = bad;                                                    // (row 0, col 2), masked out
+      BaseScorerConformanceTest.assertIdentical(weights(n, atMasked, nq, nk, mask, 1f, allocator), reference, nk,
+          who(nq, nk, mask, 1f) + ": scores with " + bad + " at the masked (row 0, col 2), against the same scores with "
+              + s[2] + " there (a masked entry must not matter)");
     }
   }
 

@@ -39,8 +39,8 @@ import org.junit.jupiter.api.Test;
  * and from a plugin folder in its own module layer when {@link #pluginJar()} names the jar; widths
  * reported and wrong widths refused with an {@link IllegalArgumentException} naming the argument;
  * non-finite input refused naming the argument (by the scorer and through the {@link Attention}
- * facade); {@code scorePairs} agreeing with {@code score}; {@code backward} against central
- * differences for dQ, dK and every parameter; identical scores from two scorers created with the
+ * facade); {@code scorePairs} agreeing with {@code score}; {@code backward} and {@code backwardPairs} (with a
+ * repeated edge, whose gradients must add up) against central differences for dQ, dK and every parameter; identical scores from two scorers created with the
  * same seed; identical results from 4 threads × 50 calls on one shared scorer, each thread with its
  * own child allocator. Every test runs under {@link WithRootAllocator}, so a leaked buffer fails it.
  *
@@ -224,9 +224,68 @@ public abstract class BaseScorerConformanceTest {
     }
   }
 
+  @Test public void backwardPairsMatchesCentralDifferences(BufferAllocator allocator) {
+    int[] w = widths().get(widths().size() > 1 ? 1 : 0);
+    int dq = w[0], dk = w[1], nq = 3, nk = 4;
+    int[] src = {0, 2, 1, 2, 0, 0}, dst = {3, 0, 1, 2, 0, 3};      // (0, 3) twice: gradients must add up
+    float[] qd = Conformance.gaussian(nq * dq, 41, 1), kd = Conformance.gaussian(nk * dk, 42, 1);
+    float[] g = Conformance.gaussian(src.length, 43, 1);
+    double[] cot = Float64Oracles.toDouble(g);
+    GradientCheck check = gradientCheck();
+    try (Scorer s = create(allocator, seed(), dq, dk);
+         FixedSizeListVector q = DenseMatrices.of(allocator, "query", nq, dq, qd);
+         FixedSizeListVector k = DenseMatrices.of(allocator, "keys", nk, dk, kd);
+         FixedSizeListVector dS = DenseMatrices.of(allocator, "dScores", src.length, 1, g);
+         Scorer.Gradients grads = s.backwardPairs(q, k, src, dst, dS, allocator)) {
+      String who = who(dq, dk) + ": backwardPairs(src=" + java.util.Arrays.toString(src) + ", dst="
+          + java.util.Arrays.toString(dst) + ") at Q, K from seeds 41, 42 and dScores from seed 43";
+      DenseMatrices.require(grads.dQueries(), who + ": dQuery", nq, dq);
+      DenseMatrices.require(grads.dKeys(), who + ": dKeys", nk, dk);
+      check.checkVjp(who + ": dQuery", DenseMatrices.toArray(grads.dQueries()),
+          x -> Float64Oracles.toDouble(pairScores(s, Float64Oracles.toFloat(x), kd, nq, nk, src, dst, allocator)),
+          Float64Oracles.toDouble(qd), cot, dq);
+      check.checkVjp(who + ": dKeys", DenseMatrices.toArray(grads.dKeys()),
+          x -> Float64Oracles.toDouble(pairScores(s, qd, Float64Oracles.toFloat(x), nq, nk, src, dst, allocator)),
+          Float64Oracles.toDouble(kd), cot, dk);
+      ParameterSet params = s.parameters();
+      for (String name : params.names()) {
+        if (!grads.dParameters().contains(name)) {
+          fail(who + ": dParameters: expected a gradient for every parameter " + params.names() + ", got "
+              + grads.dParameters().names() + " (missing '" + name + "')");
+        }
+        FixedSizeListVector p = params.get(name);
+        float[] pd = DenseMatrices.toArray(p), dpd = DenseMatrices.toArray(grads.dParameters().get(name));
+        if (dpd.length != pd.length) {
+          fail(who + ": d" + name + ": expected " + pd.length + " values (= " + name + " " + java.util.Arrays.toString(
+              DenseMatrices.shape(p)) + "), got " + dpd.length);
+        }
+        check.checkVjp(who + ": d" + name, dpd,
+            x -> Float64Oracles.toDouble(withParameter(params, name, Float64Oracles.toFloat(x), dq, dk, allocator,
+                t -> pairScores(t, qd, kd, nq, nk, src, dst, allocator))),
+            Float64Oracles.toDouble(pd), cot, DenseMatrices.cols(p));
+      }
+    }
+  }
+
+  private static float[] pairScores(Scorer s, float[] q, float[] k, int nq, int nk, int[] src, int[] dst,
+      BufferAllocator allocator) {
+    try (FixedSizeListVector qv = DenseMatrices.of(allocator, "query", nq, s.queryDim(), q);
+         FixedSizeListVector kv = DenseMatrices.of(allocator, "keys", nk, s.keyDim(), k);
+         FixedSizeListVector out = s.scorePairs(qv, kv, src, dst, allocator)) {
+      DenseMatrices.require(out, "scorePairs", src.length, 1);
+      return DenseMatrices.toArray(out);
+    }
+  }
+
   /** Scores of a scorer created from {@code params} with tensor {@code name} replaced by {@code values}. */
   private float[] scoresWith(ParameterSet params, String name, float[] values, float[] q, float[] k, int nq, int nk,
       int dq, int dk, BufferAllocator allocator) {
+    return withParameter(params, name, values, dq, dk, allocator, s -> scores(s, q, k, nq, nk, allocator));
+  }
+
+  /** {@code use} applied to a scorer created from {@code params} with tensor {@code name} replaced by {@code values}. */
+  private float[] withParameter(ParameterSet params, String name, float[] values, int dq, int dk,
+      BufferAllocator allocator, java.util.function.Function<Scorer, float[]> use) {
     try (ParameterSet copy = new ParameterSet()) {
       for (Map.Entry<String, FixedSizeListVector> e : params.asMap().entrySet()) {
         FixedSizeListVector t = DenseMatrices.allocateShaped(allocator, e.getKey(), DenseMatrices.shape(e.getValue()));
@@ -236,7 +295,7 @@ public abstract class BaseScorerConformanceTest {
             java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, 0, data.length);
       }
       try (Scorer s = provider().create(config(allocator, seed()).withParameters(Optional.of(copy)), dq, dk)) {
-        return scores(s, q, k, nq, nk, allocator);
+        return use.apply(s);
       }
     }
   }

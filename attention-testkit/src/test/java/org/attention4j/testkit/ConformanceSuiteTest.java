@@ -61,6 +61,7 @@ class ConformanceSuiteTest {
   static class WrongDQuery extends ScorerFixture { WrongDQuery() { super(FixtureScorerProvider.Defect.WRONG_DQUERY); } }
   static class WrongDParameter extends ScorerFixture { WrongDParameter() { super(FixtureScorerProvider.Defect.WRONG_DPARAMETER); } }
   static class PairsTransposed extends ScorerFixture { PairsTransposed() { super(FixtureScorerProvider.Defect.PAIRS_TRANSPOSED); } }
+  static class PairsOverwrite extends ScorerFixture { PairsOverwrite() { super(FixtureScorerProvider.Defect.PAIRS_OVERWRITE); } }
   static class Unseeded extends ScorerFixture { Unseeded() { super(FixtureScorerProvider.Defect.UNSEEDED); } }
   static class SharedScratch extends ScorerFixture { SharedScratch() { super(FixtureScorerProvider.Defect.SHARED_SCRATCH); } }
   static class LeakingScorer extends ScorerFixture { LeakingScorer() { super(FixtureScorerProvider.Defect.LEAKS); } }
@@ -91,6 +92,7 @@ class ConformanceSuiteTest {
   static class NotShiftInvariant extends NormalizerFixture { NotShiftInvariant() { super(Defect.SQUARES); } }
   static class WrongBackward extends NormalizerFixture { WrongBackward() { super(Defect.WRONG_BACKWARD); } }
   static class SilentShapes extends NormalizerFixture { SilentShapes() { super(Defect.SILENT_SHAPES); } }
+  static class AcceptsNonFinite extends NormalizerFixture { AcceptsNonFinite() { super(Defect.ACCEPTS_NON_FINITE); } }
   static class LeakingNormalizer extends NormalizerFixture { LeakingNormalizer() { super(Defect.LEAKS); } }
 
   /** A jar with a manifest and nothing else (an automatic module that provides nothing). */
@@ -146,7 +148,7 @@ class ConformanceSuiteTest {
     assertContains(f.get("serviceLoaderListsTheProvider"), "'fixture-dot': ServiceLoader",
         "ServiceLoader: expected org.attention4j.testkit.FixtureScorerProvider among the ScorerProviders",
         "provides org.attention4j.api.spi.ScorerProvider with org.attention4j.testkit.FixtureScorerProvider");
-    r.testEvents().assertStatistics(s -> s.skipped(0).aborted(1).failed(1).succeeded(7));   // plugin folder: no jar
+    r.testEvents().assertStatistics(s -> s.skipped(0).aborted(1).failed(1).succeeded(8));   // plugin folder: no jar
   }
 
   @Test void descriptorDefectsNameTheField() {
@@ -191,6 +193,12 @@ class ConformanceSuiteTest {
         "scorePairs(src=[0, 2, 1, 2, 0], dst=[3, 0, 1, 2, 0]) against score()[src, dst]: expected |actual − expected|");
   }
 
+  @Test void pairGradientsThatDropARepeatedEdgeFail() {
+    assertContains(failureOf(PairsOverwrite.class, "backwardPairsMatchesCentralDifferences"),
+        "backwardPairs(src=[0, 2, 1, 2, 0, 0], dst=[3, 0, 1, 2, 0, 3]) at Q, K from seeds 41, 42 and dScores from seed 43: "
+            + "dQuery: expected |analytic − numeric|", "entries outside; worst at (row ");
+  }
+
   @Test void anUnseededScorerFailsDeterminism() {
     assertContains(failureOf(Unseeded.class, "sameSeedGivesIdenticalScores"),
         "two scorers created with seed 20240601 on the same Q, K: expected identical results, got");
@@ -213,7 +221,7 @@ class ConformanceSuiteTest {
     assertEquals(List.of("serviceLoaderListsTheProvider"), List.copyOf(f.keySet()), "failures: " + f);
     assertContains(f.get("serviceLoaderListsTheProvider"),
         "ServiceLoader: expected org.attention4j.testkit.FixtureNormalizerProvider among the NormalizerProviders");
-    r.testEvents().assertStatistics(s -> s.aborted(1).failed(1).succeeded(9));
+    r.testEvents().assertStatistics(s -> s.aborted(1).failed(1).succeeded(10));
   }
 
   @Test void maskDefectsNameTheEntry() {
@@ -235,6 +243,9 @@ class ConformanceSuiteTest {
         "mask Mask[all], T=0.7]", ": dScores: expected |analytic − numeric|");
     assertContains(failureOf(SilentShapes.class, "wrongShapesAndTemperaturesAreRefusedNamingTheArgument"),
         "backward(weights, dWeights [2, 4]): expected IllegalArgumentException naming dWeights, got no exception");
+    assertContains(failureOf(AcceptsNonFinite.class, "nonFiniteScoresAreRefusedWhereAllowedAndIgnoredWhereMasked"),
+        "normalizer 'fixture-softmax' [scores 2 x 4, mask Mask[explicit[2, 4]], T=1.0]: normalize(scores with NaN at "
+            + "(row 1, col 1)): expected IllegalArgumentException naming scores, got no exception");
     assertContains(failureOf(LeakingNormalizer.class, "sameSeedGivesIdenticalWeights"),
         "expected every buffer and child allocator closed when the test ends, got 2 buffers");
   }

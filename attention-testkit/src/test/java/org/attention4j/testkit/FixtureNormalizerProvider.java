@@ -14,7 +14,7 @@ import org.attention4j.api.spi.ProviderConfig;
  */
 final class FixtureNormalizerProvider implements NormalizerProvider {
   enum Defect { NONE, MASKED_KEYS_WEIGHTED, NAN_ON_EMPTY_ROWS, UNNORMALIZED, IGNORES_TEMPERATURE, SQUARES, WRONG_BACKWARD,
-    SILENT_SHAPES, LEAKS }
+    SILENT_SHAPES, LEAKS, ACCEPTS_NON_FINITE }
 
   private final Defect defect;
 
@@ -40,6 +40,11 @@ final class FixtureNormalizerProvider implements NormalizerProvider {
       int rows = DenseMatrices.rows(scores), cols = DenseMatrices.cols(scores);
       mask.check(rows, cols);
       float[] s = DenseMatrices.toArray(scores), a = new float[s.length];
+      for (int i = 0; i < s.length && defect != Defect.ACCEPTS_NON_FINITE; i++) {
+        if (!Float.isFinite(s[i]) && mask.allows(i / cols, i % cols, rows, cols)) {
+          throw new IllegalArgumentException("scores: expected finite values at allowed positions, got " + s[i]);
+        }
+      }
       double t = defect == Defect.IGNORES_TEMPERATURE ? 1 : temperature;
       for (int i = 0; i < rows; i++) {
         double max = Double.NEGATIVE_INFINITY, sum = 0;

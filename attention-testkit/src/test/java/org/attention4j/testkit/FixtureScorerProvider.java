@@ -18,7 +18,7 @@ import org.attention4j.api.spi.ScorerProvider;
 final class FixtureScorerProvider implements ScorerProvider {
   enum Defect {
     NONE, BAD_ID, BLANK_VERSION, EXCLUDING_RANGE, UNPARSEABLE_RANGE, SILENT_WIDTHS, UNNAMED_WIDTH_ERROR, ACCEPTS_NAN,
-    WRONG_DQUERY, WRONG_DPARAMETER, PAIRS_TRANSPOSED, UNSEEDED, SHARED_SCRATCH, LEAKS
+    WRONG_DQUERY, WRONG_DPARAMETER, PAIRS_TRANSPOSED, PAIRS_OVERWRITE, UNSEEDED, SHARED_SCRATCH, LEAKS
   }
 
   private final Defect defect;
@@ -151,6 +151,36 @@ final class FixtureScorerProvider implements ScorerProvider {
       }
       if (defect == Defect.WRONG_DQUERY) for (int i = 0; i < dq.length; i++) dq[i] = -dq[i];
       if (defect == Defect.WRONG_DPARAMETER) dw *= 2;
+      return gradients(dq, dk, dw, nq, nk, allocator);
+    }
+
+    @Override public Gradients backwardPairs(FixedSizeListVector queries, FixedSizeListVector keys, int[] src, int[] dst,
+        FixedSizeListVector dScores, BufferAllocator allocator) {
+      check(queries, keys);
+      int nq = DenseMatrices.rows(queries), nk = DenseMatrices.rows(keys);
+      DenseMatrices.require(dScores, "dScores", src.length, 1);
+      float[] q = DenseMatrices.toArray(queries), k = DenseMatrices.toArray(keys), g = DenseMatrices.toArray(dScores);
+      float w = w();
+      float[] dq = new float[nq * d], dk = new float[nk * d];
+      float dw = 0;
+      for (int e = 0; e < src.length; e++) {
+        int i = src[e], j = dst[e];
+        dw += g[e] * dot(q, i, k, j, d, d);
+        for (int p = 0; p < d; p++) {
+          float gq = w * g[e] * k[j * d + p], gk = w * g[e] * q[i * d + p];
+          if (defect == Defect.PAIRS_OVERWRITE) {             // a repeated edge loses the earlier contribution
+            dq[i * d + p] = gq;
+            dk[j * d + p] = gk;
+          } else {
+            dq[i * d + p] += gq;
+            dk[j * d + p] += gk;
+          }
+        }
+      }
+      return gradients(dq, dk, dw, nq, nk, allocator);
+    }
+
+    private Gradients gradients(float[] dq, float[] dk, float dw, int nq, int nk, BufferAllocator allocator) {
       ParameterSet dParams = new ParameterSet();
       FixedSizeListVector dqv = null, dkv = null;
       try {
@@ -163,11 +193,6 @@ final class FixtureScorerProvider implements ScorerProvider {
         if (dqv != null) dqv.close();
         throw e;
       }
-    }
-
-    @Override public Gradients backwardPairs(FixedSizeListVector queries, FixedSizeListVector keys, int[] src, int[] dst,
-        FixedSizeListVector dScores, BufferAllocator allocator) {
-      throw new UnsupportedOperationException("fixture: backwardPairs is not part of the conformance suite yet");
     }
 
     @Override public ParameterSet parameters() { return params; }
