@@ -1,0 +1,99 @@
+package org.attention4j.timeseries;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
+/**
+ * What {@link SeriesAttention#attend} computed for a series of n steps: the weights α [n × n]
+ * (row t: how step t attends to every step j; zero on excluded keys), the attention reconstruction
+ * x̂ [n × d], and scores read off them.
+ *
+ * @since 0.1
+ */
+@API(status = EXPERIMENTAL, since = "0.1")
+public final class AttentionMap {
+  private final TimeSeries series;
+  private final float[] weights;
+  private final double[] reconstruction;
+  private final int exclusion;
+
+  AttentionMap(TimeSeries series, float[] weights, double[] reconstruction, int exclusion) {
+    this.series = series;
+    this.weights = weights;
+    this.reconstruction = reconstruction;
+    this.exclusion = exclusion;
+  }
+
+  /** The number of time steps. */
+  public int n() { return series.n(); }
+
+  /** The series attended over. */
+  public TimeSeries series() { return series; }
+
+  /** The exclusion radius the weights were computed with. */
+  public int exclusion() { return exclusion; }
+
+  /** α[t][j]. */
+  public double weight(int t, int j) { return weights[t * series.n() + j]; }
+
+  /** The weights [n × n], row-major (a copy). */
+  public float[] weights() { return weights.clone(); }
+
+  /** x̂ [n × d], row-major (a copy): each step rebuilt from the steps it attends to. */
+  public double[] reconstruction() { return reconstruction.clone(); }
+
+  /**
+   * The anomaly score of each step: ‖x_t − x̂_t‖ over the channels. A step unlike every step it may
+   * attend to (a spike, the step of a level shift, a stretch with a broken period) is rebuilt badly.
+   */
+  public double[] reconstructionError() {
+    int n = series.n(), d = series.d();
+    double[] e = new double[n];
+    for (int t = 0; t < n; t++) {
+      double s = 0;
+      for (int c = 0; c < d; c++) {
+        double diff = series.get(t, c) - reconstruction[t * d + c];
+        s += diff * diff;
+      }
+      e[t] = Math.sqrt(s);
+    }
+    return e;
+  }
+
+  /** How much attention each step receives: Σ_t α[t][j] (1 on average). */
+  public double[] attendedMass() {
+    int n = series.n();
+    double[] m = new double[n];
+    for (int t = 0; t < n; t++) for (int j = 0; j < n; j++) m[j] += weights[t * n + j];
+    return m;
+  }
+
+  /**
+   * The neglect score of each step, −log(mass_j + 1/n): high when a step is hardly attended to by
+   * any other (its context does not look like it).
+   */
+  public double[] neglect() {
+    double[] m = attendedMass();
+    double floor = 1.0 / series.n();
+    for (int j = 0; j < m.length; j++) m[j] = -Math.log(m[j] + floor);
+    return m;
+  }
+
+  /**
+   * The attention mass at each lag τ = |t − j| in [0, maxLag], as a fraction of all the mass:
+   * Σ_t (α[t][t+τ] + α[t][t−τ]) / n. A periodic series puts it at multiples of the period.
+   */
+  public double[] lagProfile(int maxLag) {
+    int n = series.n();
+    if (maxLag < 0 || maxLag >= n) {
+      throw new IllegalArgumentException("max lag: expected a lag in [0, " + (n - 1) + "], got " + maxLag);
+    }
+    double[] p = new double[maxLag + 1];
+    for (int t = 0; t < n; t++) {
+      for (int j = Math.max(0, t - maxLag); j <= Math.min(n - 1, t + maxLag); j++) p[Math.abs(t - j)] += weights[t * n + j];
+    }
+    for (int k = 0; k <= maxLag; k++) p[k] /= n;
+    return p;
+  }
+}
