@@ -81,6 +81,59 @@ public final class AttentionMap {
   }
 
   /**
+   * The locality of each step's attention: the mass α_t puts on keys within {@code radius} steps,
+   * minus the share of the allowed keys that lie there (what a spread over the whole series would
+   * put there). A stretch of a different regime (e.g. a broken period) matches only itself, so its
+   * steps attend locally; a step of the usual pattern attends to its repeats all over the series.
+   */
+  public double[] locality(int radius) {
+    int n = series.n();
+    if (radius <= exclusion) {
+      throw new IllegalArgumentException("radius: expected more than the exclusion " + exclusion + ", got " + radius);
+    }
+    double[] out = new double[n];
+    for (int t = 0; t < n; t++) {
+      double mass = 0;
+      int near = 0, allowed = 0;
+      for (int j = 0; j < n; j++) {
+        int lag = Math.abs(t - j);
+        if (lag <= exclusion) continue;
+        allowed++;
+        if (lag <= radius) {
+          near++;
+          mass += weights[t * n + j];
+        }
+      }
+      out[t] = allowed == 0 ? 0 : mass - (double) near / allowed;
+    }
+    return out;
+  }
+
+  /**
+   * The typical attention at each lag τ in [0, maxLag]: the median over the steps t of
+   * α[t][t+τ] + α[t][t−τ] (the terms that exist). Unlike {@link #lagProfile} a stretch of another
+   * regime (a minority of the steps) does not move it.
+   */
+  public double[] medianLagProfile(int maxLag) {
+    int n = series.n();
+    if (maxLag < 0 || maxLag >= n) {
+      throw new IllegalArgumentException("max lag: expected a lag in [0, " + (n - 1) + "], got " + maxLag);
+    }
+    double[] p = new double[maxLag + 1];
+    double[] column = new double[n];
+    for (int k = 0; k <= maxLag; k++) {
+      for (int t = 0; t < n; t++) {
+        double v = 0;
+        if (t + k < n) v += weights[t * n + t + k];
+        if (k > 0 && t - k >= 0) v += weights[t * n + t - k];
+        column[t] = v;
+      }
+      p[k] = Detection.median(column);
+    }
+    return p;
+  }
+
+  /**
    * The attention mass at each lag τ = |t − j| in [0, maxLag], as a fraction of all the mass:
    * Σ_t (α[t][t+τ] + α[t][t−τ]) / n. A periodic series puts it at multiples of the period.
    */

@@ -63,8 +63,27 @@ public final class Detection {
 
   /** The detected steps, ascending: robust z above {@code threshold}, one per {@code separation} neighbourhood. */
   public static int[] detect(double[] scores, double threshold, int separation) {
+    return detectStandardized(robustZ(scores), threshold, separation);
+  }
+
+  /** The robust z-score of each score, then the largest over the detectors, step by step. */
+  public static double[] combine(double[]... scores) {
+    if (scores.length == 0) throw new IllegalArgumentException("scores: expected at least one detector, got none");
+    double[] out = robustZ(scores[0]);
+    for (int k = 1; k < scores.length; k++) {
+      double[] z = robustZ(scores[k]);
+      if (z.length != out.length) {
+        throw new IllegalArgumentException("scores: expected " + out.length + " steps per detector, got " + z.length);
+      }
+      for (int i = 0; i < z.length; i++) out[i] = Math.max(out[i], z[i]);
+    }
+    return out;
+  }
+
+  /** As {@link #detect} for scores that are already standardised (e.g. from {@link #combine}). */
+  public static int[] detectStandardized(double[] z, double threshold, int separation) {
     if (separation < 0) throw new IllegalArgumentException("separation: expected >= 0 steps, got " + separation);
-    double[] z = robustZ(scores);
+    requireFinite(z);
     Integer[] order = IntStream.range(0, z.length).filter(i -> z[i] > threshold).boxed().toArray(Integer[]::new);
     Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -z[i]).thenComparingInt(i -> i));
     boolean[] blocked = new boolean[z.length];
@@ -110,14 +129,18 @@ public final class Detection {
    * threshold rule): every robust z of a local maximum is tried as a threshold just below it.
    */
   public static Score best(double[] scores, List<Anomaly> truth, int separation, int tolerance) {
-    double[] z = robustZ(scores);
+    return bestStandardized(robustZ(scores), truth, separation, tolerance);
+  }
+
+  /** As {@link #best} for scores that are already standardised. */
+  public static Score bestStandardized(double[] z, List<Anomaly> truth, int separation, int tolerance) {
     double[] candidates = Arrays.stream(z).sorted().distinct().toArray();
     Score best = evaluate(new int[0], truth, tolerance, Double.POSITIVE_INFINITY);
     // thresholds just below each distinct value, from the top, while they can still change the detections
     int tried = 0;
     for (int i = candidates.length - 1; i >= 0 && tried < 400; i--, tried++) {
       double th = Math.nextDown(candidates[i]);
-      Score s = evaluate(detect(scores, th, separation), truth, tolerance, th);
+      Score s = evaluate(detectStandardized(z, th, separation), truth, tolerance, th);
       if (s.f1() > best.f1()) best = s;
     }
     return best;

@@ -73,6 +73,9 @@ public final class AnomalyScenario implements ScenarioProvider {
         new ParameterSpec("window", "17", "window length L (steps)"),
         new ParameterSpec("exclusion", "-1", "keys within this many steps are excluded (-1 = ceil(L/2))"),
         new ParameterSpec("temperature", "0.1", "softmax temperature (score units)"),
+        new ParameterSpec("score", "combined", "attention anomaly score: reconstruction, locality, neglect or combined "
+            + "(the larger robust z of reconstruction and locality)"),
+        new ParameterSpec("context", "-1", "radius of the locality score (steps; -1 = 4 L)"),
         new ParameterSpec("threshold", "5", "robust z-score above which a step is detected (every detector)"),
         new ParameterSpec("baseline-window", "48", "steps of the rolling z-score baseline"),
         new ParameterSpec("max-lag", "-1", "largest lag searched for the period (-1 = n/4)"));
@@ -97,6 +100,18 @@ public final class AnomalyScenario implements ScenarioProvider {
     }
   }
 
+  /** The attention anomaly score chosen by the parameter {@code score}, standardised. */
+  private record ScoreRule(String scoreKind, int context) {
+    double[] apply(AttentionMap map) {
+      return switch (scoreKind) {
+      case "reconstruction" -> Detection.robustZ(map.reconstructionError());
+      case "locality" -> Detection.robustZ(map.locality(context));
+      case "neglect" -> Detection.robustZ(map.neglect());
+      default -> Detection.combine(map.reconstructionError(), map.locality(context));
+      };
+    }
+  }
+
   @Override
   public ScenarioResult run(ScenarioContext ctx) {
     Settings p = ctx.parameters();
@@ -114,13 +129,22 @@ public final class AnomalyScenario implements ScenarioProvider {
     if (window < 1) throw new IllegalArgumentException("window: expected at least 1 step, got " + window);
     if (epochs < 0) throw new IllegalArgumentException("epochs: expected >= 0, got " + epochs);
     int exclusion = exclusionParam < 0 ? (window + 1) / 2 : exclusionParam;
+    int context = p.getInt("context") < 0 ? 4 * window : p.getInt("context");
+    String scoreKind = p.getString("score").trim();
+    if (!List.of("combined", "reconstruction", "locality", "neglect").contains(scoreKind)) {
+      throw new IllegalArgumentException("score: expected reconstruction, locality, neglect or combined, got '" + scoreKind + "'");
+    }
+    if (context <= exclusion) {
+      throw new IllegalArgumentException("context: expected more than the exclusion " + exclusion + ", got " + context);
+    }
+    ScoreRule rule = new ScoreRule(scoreKind, context);
     int separation = window, tolerance = (window + 1) / 2;
     WindowEmbedding embedding = WindowEmbedding.windows(window);
     ProviderConfig providers = new ProviderConfig(ctx.providerSettings(), ctx.seed(), ctx.allocator(), Optional.empty(),
         ctx.lookup().kernels(), ctx.lookup());
     String file = p.getString("series").trim();
     if (!file.isEmpty()) {
-      return userSeries(ctx, TimeSeries.read(Path.of(file), ctx.allocator()), file, scorers, providers, embedding,
+      return userSeries(ctx, rule, TimeSeries.read(Path.of(file), ctx.allocator()), file, scorers, providers, embedding,
           temperature, exclusion, init, h, epochs, lr, threshold, separation, baselineWindow, p.getInt("max-lag"));
     }
 
@@ -159,7 +183,7 @@ public final class AnomalyScenario implements ScenarioProvider {
             att.fit(g.series(), epochs, lr, 64, ctx.seed() + s).ifPresent(hist -> trainLoss[mm] += hist.finalLoss() / seeds);
           }
           AttentionMap map = att.attend(g.series());
-          scoreList.add(map.reconstructionError());
+          scoreList.add(rule.apply(map));
           Periodicity.Estimate est = Periodicity.estimate(map, exclusion + 1, maxLag);
           estimatedPeriods[m] += est.period() / (double) seeds;
           int err = Math.abs(est.period() - period);
@@ -172,13 +196,13 @@ public final class AnomalyScenario implements ScenarioProvider {
         }
         ctx.progress(++done / (double) (total + 1), scorers.get(m) + ", series " + (s + 1) + " of " + seeds);
       }
-      scoreList.add(RollingZScore.scores(g.series(), baselineWindow));
+      scoreList.add(Detection.robustZ(RollingZScore.scores(g.series(), baselineWindow)));
       for (int m = 0; m <= k; m++) {
         double[] sc = scoreList.get(m);
-        int[] det = Detection.detect(sc, threshold, separation);
+        int[] det = Detection.detectStandardized(sc, threshold, separation);
         Detection.Score score = Detection.evaluate(det, g.truth(), tolerance, threshold);
         pooled[m] = pooled[m].add(score);
-        bestF1[m] += Detection.best(sc, g.truth(), separation, tolerance).f1() / seeds;
+        bestF1[m] += Detection.bestStandardized(sc, g.truth(), separation, tolerance).f1() / seeds;
         for (int a = 0; a < g.truth().size(); a++) {
           Anomaly an = g.truth().get(a);
           for (int t : det) {
@@ -189,7 +213,7 @@ public final class AnomalyScenario implements ScenarioProvider {
           }
         }
         if (s == 0) {
-          firstZ[m] = Detection.robustZ(sc);
+          firstZ[m] = sc;
           firstDetections[m] = det;
         }
       }
@@ -231,12 +255,13 @@ public final class AnomalyScenario implements ScenarioProvider {
     StringBuilder sum = new StringBuilder(String.format(Locale.ROOT,
         "%d seeded series of %d steps (period %d, noise σ = 0.15) with %d injected anomalies in all (%d spikes, %d level "
             + "shifts, %d period breaks). Attention over standardised windows of %d steps (temperature %s, exclusion ±%d, "
-            + "init %s%s), anomaly score = reconstruction error, detected above robust z %s with one detection per %d "
+            + "init %s%s), anomaly score %s, detected above robust z %s with one detection per %d "
             + "steps, correct within ±%d steps. Pooled F1 (precision/recall; best F1 over thresholds):",
         seeds, n, period, pooled[0].anomalies(), kindFound.get(Anomaly.Kind.SPIKE)[k + 1],
         kindFound.get(Anomaly.Kind.LEVEL_SHIFT)[k + 1], kindFound.get(Anomaly.Kind.PERIOD_BREAK)[k + 1], window,
         Figures.fmt(temperature), exclusion, initText, epochs > 0 ? ", " + epochs + " training epochs" : "",
-        Figures.fmt(threshold), separation, tolerance));
+        scoreKind.equals("combined") ? "= the larger robust z of the reconstruction error and the locality of attention "
+            + "within ±" + context + " steps" : "= " + scoreKind, Figures.fmt(threshold), separation, tolerance));
     for (int m = 0; m <= k; m++) {
       sum.append(String.format(Locale.ROOT, " %s %.3f (%.3f/%.3f; %.3f)%s", names[m], pooled[m].f1(), pooled[m].precision(),
           pooled[m].recall(), bestF1[m], m == k ? "." : ","));
@@ -249,7 +274,7 @@ public final class AnomalyScenario implements ScenarioProvider {
     return b.build();
   }
 
-  private ScenarioResult userSeries(ScenarioContext ctx, TimeSeries series, String file, List<String> scorers,
+  private ScenarioResult userSeries(ScenarioContext ctx, ScoreRule rule, TimeSeries series, String file, List<String> scorers,
       ProviderConfig providers, WindowEmbedding embedding, double temperature, int exclusion, SeriesAttention.Init init,
       int h, int epochs, double lr, double threshold, int separation, int baselineWindow, int maxLagParam) {
     int n = series.n(), k = scorers.size();
@@ -270,16 +295,15 @@ public final class AnomalyScenario implements ScenarioProvider {
           .temperature(temperature).exclusion(exclusion).init(init).hidden(h).build()) {
         if (epochs > 0) att.fit(series, epochs, lr, 64, ctx.seed());
         AttentionMap map = att.attend(series);
-        double[] sc = map.reconstructionError();
-        z[m] = Detection.robustZ(sc);
-        det[m] = Detection.detect(sc, threshold, separation);
+        z[m] = rule.apply(map);
+        det[m] = Detection.detectStandardized(z[m], threshold, separation);
         Periodicity.Estimate est = Periodicity.estimate(map, exclusion + 1, maxLag);
         profiles[m] = est.profile();
         String key = metricName(scorers.get(m));
         b.metric(key + "_detections", det[m].length).metric(key + "_estimated_period", est.period())
-            .metric(key + "_period_mass", est.mass());
-        sum.append(String.format(Locale.ROOT, "%s: %d detections %s, period %d (mass %.3f). ", scorers.get(m), det[m].length,
-            preview(det[m]), est.period(), est.mass()));
+            .metric(key + "_period_comb", est.comb());
+        sum.append(String.format(Locale.ROOT, "%s: %d detections %s, period %d (comb %.3g). ", scorers.get(m), det[m].length,
+            preview(det[m]), est.period(), est.comb()));
       }
       ctx.progress((m + 1.0) / (k + 1), scorers.get(m));
     }
@@ -343,8 +367,8 @@ public final class AnomalyScenario implements ScenarioProvider {
       for (double v : profiles[m]) top = Math.max(top, v);
     }
     if (period > 0) pl.add(new Layer.Path("true period " + period, new double[] {period, period}, new double[] {0, top}));
-    b.figure(new Figure("lag-profile", "Attention mass by lag |t − j|: peaks at the period", "lag (time steps)",
-        "fraction of all attention mass", pl));
+    b.figure(new Figure("lag-profile", "Typical attention by lag |t − j| (median over steps): peaks at the period", "lag (time steps)",
+        "median of α[t][t+τ] + α[t][t−τ] over t (probability)", pl));
 
     if (pooled != null) {
       List<String> cats = Arrays.asList(names);
