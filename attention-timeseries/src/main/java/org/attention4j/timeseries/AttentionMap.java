@@ -17,13 +17,23 @@ public final class AttentionMap {
   private final float[] weights;
   private final double[] reconstruction;
   private final int exclusion;
+  private final int first;
+  private final int last;
 
-  AttentionMap(TimeSeries series, float[] weights, double[] reconstruction, int exclusion) {
+  AttentionMap(TimeSeries series, float[] weights, double[] reconstruction, int exclusion, int first, int last) {
     this.series = series;
     this.weights = weights;
     this.reconstruction = reconstruction;
     this.exclusion = exclusion;
+    this.first = first;
+    this.last = last;
   }
+
+  /**
+   * True when step t's window lies inside the series. The scores of the other steps (the first and
+   * last ⌊L/2⌋ or so, whose windows are edge-padded) are 0: they are not scored.
+   */
+  public boolean complete(int t) { return t >= first && t < last; }
 
   /** The number of time steps. */
   public int n() { return series.n(); }
@@ -44,13 +54,13 @@ public final class AttentionMap {
   public double[] reconstruction() { return reconstruction.clone(); }
 
   /**
-   * The anomaly score of each step: ‖x_t − x̂_t‖ over the channels. A step unlike every step it may
+   * The anomaly score of each (complete) step: ‖x_t − x̂_t‖ over the channels. A step unlike every step it may
    * attend to (a spike, the step of a level shift, a stretch with a broken period) is rebuilt badly.
    */
   public double[] reconstructionError() {
     int n = series.n(), d = series.d();
     double[] e = new double[n];
-    for (int t = 0; t < n; t++) {
+    for (int t = first; t < last; t++) {
       double s = 0;
       for (int c = 0; c < d; c++) {
         double diff = series.get(t, c) - reconstruction[t * d + c];
@@ -76,7 +86,7 @@ public final class AttentionMap {
   public double[] neglect() {
     double[] m = attendedMass();
     double floor = 1.0 / series.n();
-    for (int j = 0; j < m.length; j++) m[j] = -Math.log(m[j] + floor);
+    for (int j = 0; j < m.length; j++) m[j] = complete(j) ? -Math.log(m[j] + floor) : 0;
     return m;
   }
 
@@ -92,10 +102,10 @@ public final class AttentionMap {
       throw new IllegalArgumentException("radius: expected more than the exclusion " + exclusion + ", got " + radius);
     }
     double[] out = new double[n];
-    for (int t = 0; t < n; t++) {
+    for (int t = first; t < last; t++) {
       double mass = 0;
       int near = 0, allowed = 0;
-      for (int j = 0; j < n; j++) {
+      for (int j = first; j < last; j++) {
         int lag = Math.abs(t - j);
         if (lag <= exclusion) continue;
         allowed++;

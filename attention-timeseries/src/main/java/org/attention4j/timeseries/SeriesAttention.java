@@ -27,7 +27,8 @@ import org.attention4j.train.TrainingHistory;
  * Attention between the time steps of a series with any installed scorer: every step t is embedded
  * ({@link WindowEmbedding}), queries and keys are the embeddings, the softmax runs over the keys
  * with |t − j| &gt; {@code exclusion} (a step does not attend to itself or to windows that overlap it
- * much — the "trivial matches" of the matrix-profile literature), and the values are the steps'
+ * much — the "trivial matches" of the matrix-profile literature) whose window lies inside the series
+ * (edge-padded windows are never keys), and the values are the steps'
  * own values in window units, so the attention output is a reconstruction of x_t from the steps
  * that look like it ({@link AttentionMap}).
  *
@@ -176,7 +177,7 @@ public final class SeriesAttention implements AutoCloseable {
     }
     double[] rec = new double[n * d];
     for (int i = 0; i < n * d; i++) rec[i] = e.centre()[i] + e.scale()[i] * out[i];
-    return new AttentionMap(s, weights, rec, exclusion);
+    return new AttentionMap(s, weights, rec, exclusion, first(), last(n));
   }
 
   /**
@@ -241,9 +242,10 @@ public final class SeriesAttention implements AutoCloseable {
   // ---- internals ---------------------------------------------------------------------------------
 
   private void requireKeys(int n) {
-    if (n <= 2 * exclusion + 1) {
-      throw new IllegalArgumentException("series: expected more than " + (2 * exclusion + 1) + " time steps (2 x exclusion "
-          + exclusion + " + 1), got " + n);
+    int needed = 2 * exclusion + embedding.length();
+    if (n <= needed) {
+      throw new IllegalArgumentException("series: expected more than " + needed + " time steps (2 x exclusion " + exclusion
+          + " + window " + embedding.length() + "), got " + n);
     }
   }
 
@@ -270,16 +272,28 @@ public final class SeriesAttention implements AutoCloseable {
     return scorer;
   }
 
-  /** Rows [from, from + rows) of the n × n mask |i − j| &gt; exclusion. */
+  /** The first step whose window lies inside the series. */
+  private int first() { return -embedding.firstOffset(); }
+
+  /** One past the last step whose window lies inside the series. */
+  private int last(int n) { return n - (embedding.length() - 1 + embedding.firstOffset()); }
+
+  /**
+   * Rows [from, from + rows) of the n × n mask: keys with |i − j| &gt; exclusion whose window lies
+   * inside the series (an edge-padded window is a shape the series never had).
+   */
   private Mask mask(int from, int rows, int n) {
-    boolean[] m = new boolean[rows * n];
-    for (int i = 0; i < rows; i++) for (int j = 0; j < n; j++) m[i * n + j] = Math.abs(from + i - j) > exclusion;
-    return Mask.explicit(rows, n, m);
+    int[] idx = new int[rows];
+    for (int i = 0; i < rows; i++) idx[i] = from + i;
+    return mask(idx, n);
   }
 
   private Mask mask(int[] rowsOf, int n) {
+    int lo = first(), hi = last(n);
     boolean[] m = new boolean[rowsOf.length * n];
-    for (int i = 0; i < rowsOf.length; i++) for (int j = 0; j < n; j++) m[i * n + j] = Math.abs(rowsOf[i] - j) > exclusion;
+    for (int i = 0; i < rowsOf.length; i++) {
+      for (int j = lo; j < hi; j++) m[i * n + j] = Math.abs(rowsOf[i] - j) > exclusion;
+    }
     return Mask.explicit(rowsOf.length, n, m);
   }
 
