@@ -388,7 +388,8 @@ public final class AnomalyScenario implements ScenarioProvider {
             Figures.f3(bestF1[m])));
       }
       b.figure(Figure.of("detection-f1", "Detection against the injected truth (pooled over the series)", "detector",
-          "F1", new Layer.Bar("F1 at the threshold rule", cats, f1),
+          "F1", new Layer.Bar("F1 at the threshold rule", cats, f1)));
+      b.figure(Figure.of("detection-table", "Precision, recall and F1 against the injected truth", "", "",
           new Layer.Table("scores", List.of("detector", "precision", "recall", "F1", "best F1 (oracle threshold)"), rows)));
     }
     if (weights != null) {

@@ -66,7 +66,7 @@ public final class SensitivityScenario implements ScenarioProvider {
         new ParameterSpec("g-points", "41", "points of the operating-point sweep (log-spaced)"));
   }
 
-  @Override public Map<String, String> quick() { return Map.of("eps-points", "41", "g-points", "25"); }
+  @Override public Map<String, String> quick() { return Map.of("eps-points", "25", "g-points", "17"); }
 
   /** One sweep of one scorer: x, then per point analytic, fd64, backward, fd32 (ds/dε and dα_j/dε). */
   private record Sweep(double[] x, double[] alpha, double[] slope, double[] slopeFd, double[] slopeBackward,

@@ -48,7 +48,8 @@ class AnomalyScenarioTest {
     assertEquals(Verdict.SUPPORTS, o.result().verdict(), o.result().summary());
     assertEquals(21.0, m.get("anomalies"), "3 series of 3 spikes, 2 shifts, 2 breaks");
     assertTrue(o.elapsedMs() < 15_000, "the quick set stays within 15 s: " + o.elapsedMs() + " ms");
-    assertEquals(List.of("series-detections", "anomaly-scores", "lag-profile", "detection-f1", "attention-weights"),
+    assertEquals(List.of("series-detections", "anomaly-scores", "lag-profile", "detection-f1", "detection-table",
+        "attention-weights"),
         o.result().figures().stream().map(Figure::id).toList());
   }
 
