@@ -153,6 +153,7 @@ public final class AnomalyScenario implements ScenarioProvider {
     InjectedSeries.Config config = new InjectedSeries.Config(n, period, 1.0, 0.15, p.getInt("spikes"), p.getInt("shifts"),
         p.getInt("breaks"), 2.5, 2.0, 2 * period, 2.0, 3 * period);
     int maxLag = p.getInt("max-lag") < 0 ? n / 4 : p.getInt("max-lag");
+    checkMaxLag(maxLag, exclusion, n);
     int k = scorers.size();
     Pooled[] pooled = new Pooled[k + 1];
     Arrays.fill(pooled, new Pooled(0, 0, 0, 0));
@@ -287,10 +288,7 @@ public final class AnomalyScenario implements ScenarioProvider {
       int h, int epochs, double lr, double threshold, int separation, int baselineWindow, int maxLagParam) {
     int n = series.n(), k = scorers.size();
     int maxLag = maxLagParam < 0 ? n / 4 : maxLagParam;
-    if (maxLag <= exclusion) {
-      throw new IllegalArgumentException("max-lag: expected more than the exclusion " + exclusion + " (series of " + n
-          + " steps), got " + maxLag);
-    }
+    checkMaxLag(maxLag, exclusion, n);
     ScenarioResult.Builder b = ScenarioResult.builder();
     double[][] z = new double[k + 1][];
     int[][] det = new int[k + 1][];
@@ -329,6 +327,14 @@ public final class AnomalyScenario implements ScenarioProvider {
         null, null);
     ctx.progress(1.0, "done");
     return b.build();
+  }
+
+  /** The period search needs lags from exclusion + 1 to at least twice that, inside the series. */
+  private static void checkMaxLag(int maxLag, int exclusion, int n) {
+    if (maxLag < 2 * (exclusion + 1) || maxLag >= n) {
+      throw new IllegalArgumentException("max-lag: expected a lag in [" + 2 * (exclusion + 1) + ", " + (n - 1)
+          + "] (twice the first lag past the exclusion " + exclusion + ", inside " + n + " steps), got " + maxLag);
+    }
   }
 
   private static String preview(int[] det) {

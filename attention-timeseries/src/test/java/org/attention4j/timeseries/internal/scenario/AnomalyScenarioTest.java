@@ -71,6 +71,9 @@ class AnomalyScenarioTest {
   @Test void badParametersAreRefused(BufferAllocator allocator) {
     IllegalArgumentException init = assertThrows(IllegalArgumentException.class, () -> run(allocator, Map.of("init", "zeros")));
     assertEquals("init: expected similarity or provider, got 'zeros'", init.getMessage());
+    IllegalArgumentException lag = assertThrows(IllegalArgumentException.class, () -> run(allocator, Map.of("max-lag", "12")));
+    assertEquals("max-lag: expected a lag in [20, 959] (twice the first lag past the exclusion 9, inside 960 steps), got 12",
+        lag.getMessage());
     IllegalArgumentException file = assertThrows(IllegalArgumentException.class,
         () -> run(allocator, Map.of("series", "no-such-file.txt")));
     assertTrue(file.getMessage().startsWith("no-such-file.txt: expected"), file.getMessage());
