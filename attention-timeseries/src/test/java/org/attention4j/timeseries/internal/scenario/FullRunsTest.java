@@ -28,8 +28,7 @@ class FullRunsTest {
     for (String kv : extra.split(",")) {
       if (kv.contains("=")) params.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
     }
-    if (id.equals("timeseries-sensitivity")) params.keySet().retainAll(s.parameters().stream().map(p -> p.name()).toList());
-    else params.keySet().retainAll(s.parameters().stream().map(p -> p.name()).toList());
+    params.keySet().retainAll(s.parameters().stream().map(p -> p.name()).toList());   // each scenario takes its own
     ScenarioRunner.Outcome o = ScenarioRunner.run(s, registry, params, Map.of(), true, 0, allocator, (f, m) -> {}, () -> false);
     System.out.println("FULL " + id + " " + o.parameters() + " in " + o.elapsedMs() + " ms: " + o.result().verdict());
     System.out.println(o.result().summary());
