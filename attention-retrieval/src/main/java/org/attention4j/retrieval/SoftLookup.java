@@ -39,6 +39,8 @@ public final class SoftLookup implements AutoCloseable {
   private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
   private static final long BLOCK_SCORES = 1L << 22;
 
+  private long blockScores = BLOCK_SCORES;
+
   private final Scorer scorer;
   private final String scorerId;
   private final double temperature;
@@ -67,6 +69,12 @@ public final class SoftLookup implements AutoCloseable {
 
   private static void checkTemperature(double t, String argument) {
     if (!(t > 0) || !Double.isFinite(t)) throw new IllegalArgumentException(argument + ": expected a finite number > 0, got " + t);
+  }
+
+  /** Scores per block (tests use small blocks to exercise the streaming softmax). */
+  SoftLookup blockScores(long scores) {
+    this.blockScores = Math.max(1, scores);
+    return this;
   }
 
   /** The scorer's id. */
@@ -148,7 +156,7 @@ public final class SoftLookup implements AutoCloseable {
     Pass p = new Pass(temps.length, nq);
     if (withValues) p.acc = new double[nq * dv];
     if (nq == 0) return p;
-    int block = (int) Math.max(1, Math.min(n, BLOCK_SCORES / nq));
+    int block = (int) Math.max(1, Math.min(n, blockScores / nq));
     BufferAllocator alloc = providers.allocator();
     MemorySegment keys = memory.keys();
     MemorySegment values = withValues ? memory.values().orElseThrow() : null;
