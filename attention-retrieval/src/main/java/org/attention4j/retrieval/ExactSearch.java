@@ -66,7 +66,7 @@ public final class ExactSearch implements AutoCloseable {
     this.kernels = kernels;
     this.norms = memory.keyNorms();
     this.kernelKeys = KernelKeys.prepare(KernelKeys.Kind.valueOf(metric.name()), memory.keys(), memory.size(), memory.dim(),
-        norms, "keys");
+        norms, memory.keysName());
     this.shards = Math.max(1, Math.min(shards, memory.size()));
     int dp = kernelKeys.dim() + 2;
     this.gamma = dp * U / (1 - dp * U);
@@ -105,23 +105,26 @@ public final class ExactSearch implements AutoCloseable {
   }
 
   /** The exact top-k of queries given row-major ({@code nq · d} floats, finite). */
-  public TopK search(float[] queries, int nq, int k) {
+  public TopK search(float[] queries, int nq, int k) { return search(queries, nq, k, "queries"); }
+
+  /** As {@link #search(float[], int, int)}; errors about the queries name {@code argument}. */
+  public TopK search(float[] queries, int nq, int k, String argument) {
     int n = memory.size(), d = memory.dim();
     memory.checkOpen();
     if (k < 1 || k > n) throw new IllegalArgumentException("k: expected a count in [1, " + n + "] (the number of keys), got " + k);
     if (queries.length != (long) nq * d) {
-      throw new IllegalArgumentException("queries: expected " + (long) nq * d + " floats ([" + nq + ", " + d + "]), got "
+      throw new IllegalArgumentException(argument + ": expected " + (long) nq * d + " floats ([" + nq + ", " + d + "]), got "
           + queries.length);
     }
     for (int i = 0; i < queries.length; i++) {
       if (!Float.isFinite(queries[i])) {
-        throw new IllegalArgumentException("queries: expected finite values, got " + queries[i] + " at (" + i / d + ", " + i % d + ")");
+        throw new IllegalArgumentException(argument + ": expected finite values, got " + queries[i] + " at (" + i / d + ", " + i % d + ")");
       }
     }
     int dp = kernelKeys.dim();
     float[] kq = new float[Math.max(1, nq) * dp];
     double[] qNorm = new double[nq];
-    for (int i = 0; i < nq; i++) qNorm[i] = kernelKeys.queryInto(queries, i * d, d, kq, i * dp, "queries", i);
+    for (int i = 0; i < nq; i++) qNorm[i] = kernelKeys.queryInto(queries, i * d, d, kq, i * dp, argument, i);
     long[] ids = new long[nq * k];
     double[] scores = new double[nq * k];
     List<Integer> pending = new ArrayList<>();

@@ -70,17 +70,26 @@ public final class KeyValueMemory implements AutoCloseable {
    * buffers from {@code allocator}, owned by the memory. Values need as many rows as keys.
    */
   public static KeyValueMemory open(Path keysFile, Path valuesFile, BufferAllocator allocator) {
-    if (keysFile == null) throw new IllegalArgumentException("keys: expected a file, got null");
-    Part k = part(keysFile, allocator, "keys " + keysFile);
+    return open(keysFile, valuesFile, allocator, "keys " + keysFile, "values " + valuesFile);
+  }
+
+  /**
+   * As {@link #open(Path, Path, BufferAllocator)}, with the names errors give the two files (e.g. the
+   * command-line options {@code --keys F} and {@code --values F}).
+   */
+  public static KeyValueMemory open(Path keysFile, Path valuesFile, BufferAllocator allocator, String keysArgument,
+      String valuesArgument) {
+    if (keysFile == null) throw new IllegalArgumentException(keysArgument + ": expected a file, got null");
+    Part k = part(keysFile, allocator, keysArgument);
     Part v = null;
     try {
       if (valuesFile != null) {
-        v = part(valuesFile, allocator, "values " + valuesFile);
+        v = part(valuesFile, allocator, valuesArgument);
         if (v.rows != k.rows) {
-          throw new IllegalArgumentException("values " + valuesFile + ": expected " + k.rows + " rows (= keys), got " + v.rows);
+          throw new IllegalArgumentException(valuesArgument + ": expected " + k.rows + " rows (= keys), got " + v.rows);
         }
       }
-      return new KeyValueMemory(k, v, "keys " + keysFile);
+      return new KeyValueMemory(k, v, keysArgument);
     } catch (RuntimeException | Error e) {
       closeQuietly(k.owner, e);
       if (v != null) closeQuietly(v.owner, e);
@@ -145,6 +154,9 @@ public final class KeyValueMemory implements AutoCloseable {
 
   /** d_v, the value width (0 without values). */
   public int valueDim() { return dv; }
+
+  /** The name errors about the keys give ({@code keys}, or the file or option it came from). */
+  public String keysName() { return keysName; }
 
   /** Whether the keys are a memory-mapped file (no copy). */
   public boolean isMapped() { return mapped; }
