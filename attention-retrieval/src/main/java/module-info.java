@@ -15,7 +15,8 @@
  */
 module org.attention4j.retrieval {
   requires transitive org.attention4j.api;       // Arrow matrices, Kernels and ProviderConfig appear in the API
-  requires org.attention4j.train;                // the learned index trains with Adam and InfoNCE
+  requires org.attention4j.train;                // the learned index trains with Adam and softmax cross entropy
+  requires com.fasterxml.jackson.databind;       // the manifest of a saved index
   requires static transitive org.apiguardian.api;
 
   exports org.attention4j.retrieval;

@@ -14,6 +14,7 @@ import org.attention4j.api.DenseMatrices;
 import org.attention4j.api.spi.Kernels;
 import org.attention4j.retrieval.internal.KernelKeys;
 import org.attention4j.retrieval.internal.Ranking;
+import org.attention4j.retrieval.internal.Scoring;
 
 /**
  * Exact top-k over a {@link KeyValueMemory} by {@link Metric}, through the active kernel provider's
@@ -217,22 +218,7 @@ public final class ExactSearch implements AutoCloseable {
 
   /** The float64 score of key {@code id} (its row given) for the query at {@code qo}. */
   private double exactScore(float[] queries, int qo, float[] row, int id) {
-    int d = row.length;
-    double s = 0;
-    if (metric == Metric.L2) {
-      for (int c = 0; c < d; c++) {
-        double t = (double) queries[qo + c] - row[c];
-        s += t * t;
-      }
-      return s;
-    }
-    for (int c = 0; c < d; c++) s += (double) queries[qo + c] * row[c];
-    if (metric == Metric.COS) {
-      double qq = 0;
-      for (int c = 0; c < d; c++) qq += (double) queries[qo + c] * queries[qo + c];
-      s /= Math.sqrt(qq) * norms[id];
-    }
-    return s;
+    return Scoring.score(metric.ordinal(), queries, qo, row, row.length, norms[id]);
   }
 
   /** A metric score in the kernel's units (ip, cos: itself; l2: (‖q − μ‖² − dist²)/2). */
