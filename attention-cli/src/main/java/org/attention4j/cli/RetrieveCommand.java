@@ -19,7 +19,9 @@ import org.attention4j.api.spi.Provider;
 import org.attention4j.api.spi.ProviderConfig;
 import org.attention4j.api.spi.ScorerProvider;
 import org.attention4j.retrieval.ExactSearch;
+import org.attention4j.retrieval.IvfIndex;
 import org.attention4j.retrieval.KeyValueMemory;
+import org.attention4j.retrieval.LearnedIndex;
 import org.attention4j.retrieval.Metric;
 import org.attention4j.retrieval.SoftLookup;
 import org.attention4j.retrieval.SoftRead;
@@ -90,11 +92,12 @@ final class RetrieveCommand implements Callable<Integer> {
     for (Object[] o : new Object[][] {{"--scorer", scorer}, {"--temperature", temperature}, {"--values", valuesFile}}) {
       if (o[1] != null) throw new IllegalArgumentException(o[0] + ": expected only with --soft, got " + o[0] + " " + o[1]);
     }
-    if (!index.equals("exact")) {
-      throw new IllegalArgumentException("--index: expected exact (ivf and learned indexes are not in this build), got " + index);
+    boolean approximate = !index.equals("exact");
+    if (!approximate && nprobe != null) throw new IllegalArgumentException("--nprobe: expected only with --index ivf or learned, got --index exact");
+    if (!approximate && indexDir != null) {
+      throw new IllegalArgumentException("--index-dir: expected only with --index ivf or learned, got --index exact");
     }
-    if (nprobe != null) throw new IllegalArgumentException("--nprobe: expected only with --index ivf or learned, got --index exact");
-    if (indexDir != null) throw new IllegalArgumentException("--index-dir: expected only with --index ivf or learned, got --index exact");
+    if (nprobe != null && nprobe < 1) throw new IllegalArgumentException("--nprobe: expected a count N >= 1, got " + nprobe);
     FileFormat f = FileFormat.of(out);
     if (f != FileFormat.NPY && f != FileFormat.CSV) {
       throw new IllegalArgumentException("--out " + out + ": expected int64 ids to .npy or .csv, got " + f.extension()
@@ -111,12 +114,16 @@ final class RetrieveCommand implements Callable<Integer> {
       float[] q = queries(queries, memory);
       int n = memory.size(), nq = DenseMatrices.rows(queries);
       if (top > n) throw new IllegalArgumentException("--top: expected K <= " + n + " (the number of keys), got " + top);
-      try (ExactSearch search = ExactSearch.over(memory, metric, registry.kernels())) {
-        long t1 = System.nanoTime();
-        TopK result = search.search(q, nq, top, "--query " + queryFile);
-        long t2 = System.nanoTime();
-        MatrixFiles.writeIntegers(out, result.ids(), nq, top);
-        fill(doc, "exact", metric.id(), n, nq, top, null, t1 - t0, t2 - t1);
+      if (approximate) {
+        approximate(registry, alloc, memory, metric, q, nq, n, doc, t0);
+      } else {
+        try (ExactSearch search = ExactSearch.over(memory, metric, registry.kernels())) {
+          long t1 = System.nanoTime();
+          TopK result = search.search(q, nq, top, "--query " + queryFile);
+          long t2 = System.nanoTime();
+          MatrixFiles.writeIntegers(out, result.ids(), nq, top);
+          fill(doc, "exact", metric.id(), n, nq, top, null, t1 - t0, t2 - t1);
+        }
       }
     }
     print(doc);
@@ -164,6 +171,51 @@ final class RetrieveCommand implements Callable<Integer> {
     }
     print(doc);
     return 0;
+  }
+
+  /** IVF or learned: loads the index from --index-dir when one is there, else builds it (and saves it there). */
+  private void approximate(Registry registry, BufferAllocator alloc, KeyValueMemory memory, Metric metric, float[] q, int nq, int n,
+      Map<String, Object> doc, long t0) {
+    String saved = indexDir == null ? null : IvfIndex.savedKind(indexDir);
+    if (saved != null && !saved.equals(index)) {
+      throw new IllegalArgumentException("--index-dir " + indexDir + ": expected a saved " + index + " index (or an empty folder), got a "
+          + saved + " index");
+    }
+    IvfIndex.Options options = IvfIndex.Options.defaults(n).withSeed(common.seed);
+    ProviderConfig providers = new ProviderConfig(Settings.of("retrieve", Map.of()), common.seed, alloc, Optional.empty(),
+        registry.kernels(), registry);
+    TopK result;
+    long t1, t2;
+    int probes;
+    if (index.equals("ivf")) {
+      try (IvfIndex ivf = saved != null ? IvfIndex.load(indexDir, memory, metric, registry.kernels(), alloc)
+          : IvfIndex.build(memory, metric, registry.kernels(), options)) {
+        if (saved == null && indexDir != null) ivf.save(indexDir, alloc);
+        probes = probes(ivf.nlist());
+        t1 = System.nanoTime();
+        result = ivf.search(q, nq, top, probes);
+        t2 = System.nanoTime();
+      }
+    } else {
+      try (LearnedIndex learned = saved != null ? LearnedIndex.load(indexDir, memory, metric, providers)
+          : LearnedIndex.train(IvfIndex.build(memory, metric, registry.kernels(), options),
+              LearnedIndex.Training.defaults().withSeed(common.seed), providers)) {
+        if (saved == null && indexDir != null) learned.save(indexDir);
+        probes = probes(learned.ivf().nlist());
+        t1 = System.nanoTime();
+        result = learned.search(q, nq, top, probes);
+        t2 = System.nanoTime();
+      }
+    }
+    MatrixFiles.writeIntegers(out, result.ids(), nq, top);
+    fill(doc, index, metric.id(), n, nq, top, probes, t1 - t0, t2 - t1);
+  }
+
+  /** --nprobe, default min(16, nlist); refused above nlist. */
+  private int probes(int nlist) {
+    int p = nprobe == null ? Math.min(16, nlist) : nprobe;
+    if (p > nlist) throw new IllegalArgumentException("--nprobe: expected N <= " + nlist + " (the number of lists), got " + p);
+    return p;
   }
 
   /** Checks the queries against the keys (width, at least one row, finite) and returns them row-major. */

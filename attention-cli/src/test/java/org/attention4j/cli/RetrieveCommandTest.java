@@ -133,6 +133,47 @@ class RetrieveCommandTest {
     }
   }
 
+  @Test void ivfAndLearnedIndexesSaveLoadAndReachExactWithEveryList(BufferAllocator a) throws Exception {
+    Random r = new Random(3);
+    int n = 2500, d = 8, nq = 40, k = 5;
+    float[] centres = random(r, 25 * d), keys = new float[n * d], q = new float[nq * d];
+    for (int i = 0; i < n; i++) for (int c = 0; c < d; c++) keys[i * d + c] = centres[(i % 25) * d + c] + 0.2f * (float) r.nextGaussian();
+    for (int i = 0; i < nq; i++) for (int c = 0; c < d; c++) q[i * d + c] = keys[(i * 61) * d + c] + 0.05f * (float) r.nextGaussian();
+    write(a, "keys.npy", n, d, keys);
+    write(a, "q.npy", nq, d, q);
+    assertEquals(0, CliTest.run("retrieve", "--keys", p("keys.npy"), "--query", p("q.npy"), "--top", "" + k, "--metric", "l2",
+        "--out", p("exact.npy")).code());
+    long[] exact = MatrixFiles.readIntegers(dir.resolve("exact.npy")).values();
+    for (String index : List.of("ivf", "learned")) {
+      Path idx = dir.resolve(index + "-index");
+      CliTest.Run built = CliTest.run("retrieve", "--keys", p("keys.npy"), "--query", p("q.npy"), "--top", "" + k, "--metric", "l2",
+          "--index", index, "--nprobe", "3", "--index-dir", idx.toString(), "--out", p(index + "-1.npy"), "--json");
+      assertEquals(0, built.code(), built.err());
+      JsonNode doc = new ObjectMapper().readTree(built.out());
+      assertEquals(index, doc.get("index").asText());
+      assertEquals(3, doc.get("nprobe").asInt());
+      assertTrue(java.nio.file.Files.isRegularFile(idx.resolve("index.safetensors")), index);
+      assertTrue(java.nio.file.Files.isRegularFile(idx.resolve("manifest.json")), index);
+      CliTest.Run loaded = CliTest.run("retrieve", "--keys", p("keys.npy"), "--query", p("q.npy"), "--top", "" + k, "--metric", "l2",
+          "--index", index, "--nprobe", "3", "--index-dir", idx.toString(), "--out", p(index + "-2.npy"));
+      assertEquals(0, loaded.code(), loaded.err());
+      assertArrayEquals(MatrixFiles.readIntegers(dir.resolve(index + "-1.npy")).values(),
+          MatrixFiles.readIntegers(dir.resolve(index + "-2.npy")).values(), index + ": the loaded index answers as the built one");
+      CliTest.Run all = CliTest.run("retrieve", "--keys", p("keys.npy"), "--query", p("q.npy"), "--top", "" + k, "--metric", "l2",
+          "--index", index, "--nprobe", "50", "--index-dir", idx.toString(), "--out", p(index + "-all.npy"));
+      assertEquals(0, all.code(), all.err());
+      assertArrayEquals(exact, MatrixFiles.readIntegers(dir.resolve(index + "-all.npy")).values(), index + ": every list = exact");
+      CliTest.Run wrong = CliTest.run("retrieve", "--keys", p("keys.npy"), "--query", p("q.npy"), "--top", "" + k, "--metric", "l2",
+          "--index", index.equals("ivf") ? "learned" : "ivf", "--index-dir", idx.toString(), "--out", p("x.npy"));
+      assertEquals(2, wrong.code(), wrong.err());
+      assertTrue(wrong.err().contains("expected a saved"), wrong.err());
+      CliTest.Run tooMany = CliTest.run("retrieve", "--keys", p("keys.npy"), "--query", p("q.npy"), "--top", "" + k, "--metric", "l2",
+          "--index", index, "--nprobe", "51", "--index-dir", idx.toString(), "--out", p("x.npy"));
+      assertEquals(2, tooMany.code(), tooMany.err());
+      assertTrue(tooMany.err().contains("--nprobe: expected N <= 50 (the number of lists), got 51"), tooMany.err());
+    }
+  }
+
   @Test void badInputExitsTwoWithOneLine(BufferAllocator a) {
     write(a, "k.npy", 3, 2, new float[] {1, 0, 0, 1, 0, 0});
     write(a, "q.npy", 1, 2, new float[] {1, 1});
@@ -147,6 +188,8 @@ class RetrieveCommandTest {
         {"--scorer: expected only with --soft", "--top", "1", "--scorer", "dot"},
         {"--values: expected a values file", "--soft", "--scorer", "dot"},
         {"Arrow files hold float data only", "--top", "1", "--out", p("ids.arrow")},
+        {"--nprobe: expected only with --index ivf or learned", "--top", "1", "--nprobe", "2"},
+        {"--index: expected exact, ivf or learned, got 'hnsw'", "--top", "1", "--index", "hnsw"},
     };
     for (String[] c : cases) {
       List<String> args = new ArrayList<>(List.of("retrieve", "--keys", p("k.npy"), "--query", p("q.npy")));

@@ -140,6 +140,7 @@ public final class LearnedIndex implements AutoCloseable {
     } catch (RuntimeException | Error ex) {
       if (scorer != null) scorer.close();
       if (e != null) e.close();
+      ivf.close();                                               // owned from the call on
       throw ex;
     }
   }
