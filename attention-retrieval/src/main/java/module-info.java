@@ -20,4 +20,7 @@ module org.attention4j.retrieval {
   requires static transitive org.apiguardian.api;
 
   exports org.attention4j.retrieval;
+
+  provides org.attention4j.api.spi.ScenarioProvider
+      with org.attention4j.retrieval.internal.scenario.RetrievalScenario;
 }

@@ -4,7 +4,6 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.apache.arrow.memory.BufferAllocator;
@@ -213,10 +212,16 @@ public final class IvfIndex implements AutoCloseable {
       scale[l] = metric == Metric.COS ? (cc == 0 ? 0 : 1 / Math.sqrt(cc)) : 1;
       bias[l] = metric == Metric.L2 ? -cc / 2 : 0;
     }
+    return routesFrom(s, nq, nlist, bias, scale);
+  }
+
+  /** Route scores r = s·scale + bias per query, ranked; work below ~10⁶ entries stays on this thread. */
+  static int[][] routesFrom(float[] s, int nq, int nlist, double[] bias, double[] scale) {
     int[][] routes = new int[nq][];
-    IntStream.range(0, nq).parallel().forEach(q -> {
+    IntStream range = IntStream.range(0, nq);
+    ((long) nq * nlist >= 1 << 20 ? range.parallel() : range).forEach(q -> {
       double[] r = new double[nlist];
-      for (int l = 0; l < nlist; l++) r[l] = s[q * nlist + l] * scale[l] + bias[l];
+      for (int l = 0; l < nlist; l++) r[l] = s[q * nlist + l] * (scale == null ? 1 : scale[l]) + (bias == null ? 0 : bias[l]);
       routes[q] = rank(r);
     });
     return routes;
@@ -224,11 +229,11 @@ public final class IvfIndex implements AutoCloseable {
 
   /** List indices by descending route score, ties by lower list. */
   static int[] rank(double[] r) {
-    Integer[] o = new Integer[r.length];
-    for (int i = 0; i < o.length; i++) o[i] = i;
-    Arrays.sort(o, (a, b) -> r[a] != r[b] ? Double.compare(r[b], r[a]) : Integer.compare(a, b));
-    int[] out = new int[o.length];
-    for (int i = 0; i < o.length; i++) out[i] = o[i];
+    int[] ids = new int[r.length];
+    for (int i = 0; i < ids.length; i++) ids[i] = i;
+    long[] ranked = org.attention4j.retrieval.internal.Ranking.best(ids, r, r.length, true).ids();
+    int[] out = new int[ranked.length];
+    for (int i = 0; i < out.length; i++) out[i] = (int) ranked[i];
     return out;
   }
 

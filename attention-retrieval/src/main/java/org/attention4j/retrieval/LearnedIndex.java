@@ -328,9 +328,9 @@ public final class LearnedIndex implements AutoCloseable {
   int[][] routes(float[] queries, int nq) {
     int nl = ivf.nlist();
     double[] s = scores(queries, nq);
-    int[][] routes = new int[nq][];
-    IntStream.range(0, nq).parallel().forEach(i -> routes[i] = IvfIndex.rank(java.util.Arrays.copyOfRange(s, i * nl, (i + 1) * nl)));
-    return routes;
+    float[] f = new float[s.length];
+    for (int i = 0; i < s.length; i++) f[i] = (float) s[i];
+    return IvfIndex.routesFrom(f, nq, nl, null, null);
   }
 
   /** The IVF partitions this index routes over. */

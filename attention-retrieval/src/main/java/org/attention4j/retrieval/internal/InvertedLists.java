@@ -14,7 +14,6 @@ import org.attention4j.api.spi.Kernels;
  */
 public final class InvertedLists implements AutoCloseable {
   private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
-  private static final ValueLayout.OfInt I = ValueLayout.JAVA_INT_UNALIGNED;
   private static final int MARGIN = 8;
 
   private final int[] order;
@@ -112,7 +111,7 @@ public final class InvertedLists implements AutoCloseable {
       cand[q] = new int[cap];
     }
     IntStream lists = IntStream.range(0, nl);
-    (("simd".equals(kernels.id())) ? lists : lists.parallel()).forEach(l -> {
+    (("simd".equals(kernels.id()) || scanned * d < 1 << 20) ? lists : lists.parallel()).forEach(l -> {
       int[] qs = byList[l];
       int size = listSize(l);
       if (qs.length == 0 || size == 0) return;
@@ -130,7 +129,10 @@ public final class InvertedLists implements AutoCloseable {
         }
       }
     });
-    IntStream.range(0, nq).parallel().forEach(q -> {
+    IntStream queriesRange = IntStream.range(0, nq);
+    long rescoring = 0;
+    for (int q = 0; q < nq; q++) rescoring += (long) candFill[q] * d;
+    (rescoring >= 1 << 20 ? queriesRange.parallel() : queriesRange).forEach(q -> {
       int[] c = java.util.Arrays.copyOf(cand[q], candFill[q]);
       double[] s = new double[c.length];
       float[] row = new float[d];
