@@ -65,7 +65,7 @@ public final class RetrievalScenario implements ScenarioProvider {
         new ParameterSpec("k", "100", "ids per query of the truth and of the recall@100 searches (throughput and recall@1, @10: top-10)"),
         new ParameterSpec("nlist", "0", "IVF partitions (0 = round(sqrt(keys)))"),
         new ParameterSpec("nprobe", "1,2,4,8,16,32,64", "partitions probed per query, comma-separated"),
-        new ParameterSpec("train-queries", "4096", "training queries of the learned router (noisy copies of keys)"),
+        new ParameterSpec("train-queries", "8192", "training queries of the learned router (noisy copies of keys)"),
         new ParameterSpec("steps", "300", "Adam steps of the learned router"),
         new ParameterSpec("temperatures", "0.01,0.03,0.1,0.3,1,3,10", "soft lookup temperatures, comma-separated"),
         new ParameterSpec("soft-queries", "32", "queries of the soft lookup sharpness curve"));
@@ -143,7 +143,7 @@ public final class RetrievalScenario implements ScenarioProvider {
         double[][] learnedCurve;
         double onTrue, onTrueIvf, finalLoss, firstLoss;
         try (LearnedIndex learned = LearnedIndex.train(ivf, new LearnedIndex.Training(trainQueries, noise / spread,
-            steps, 256, 3e-3, ctx.seed()), providers)) {
+            steps, 256, 1e-3, ctx.seed()), providers)) {
           double learnMs = (System.nanoTime() - tl) / 1e6;
           learnedCurve = curve(learned::search, q, nq, k, nprobes, truth);
           int[] assignment = learned.ivf().assignment();
