@@ -23,9 +23,9 @@ public final class Main {
 
   /** The root command: only subcommands, {@code --help} and {@code --version}. */
   @Command(name = "attention4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-      description = "Additive and multiplicative attention on the JVM: attend, align series, list plugins, run the chapter's "
+      description = "Additive and multiplicative attention on the JVM: attend, align series, retrieve from a key-value memory, list plugins, run the chapter's "
           + "scenarios.",
-      subcommands = {PluginsCommand.class, AttendCommand.class, AlignCommand.class, ScenarioCommand.class,
+      subcommands = {PluginsCommand.class, AttendCommand.class, AlignCommand.class, RetrieveCommand.class, ScenarioCommand.class,
           ReportCommand.class})
   static final class Root {}
 

@@ -63,7 +63,7 @@ class CliTest {
     }
     for (String key : new String[] {"kernel:simd", "normalizer:softmax", "normalizer:sparsemax", "normalizer:entmax15",
         "scorer:dot", "scorer:scaled-dot", "scorer:bilinear", "scorer:additive", "scenario:gibbs-temperature",
-        "scenario:bio-dendrite", "scenario:bio-and-gate", "scenario:alignment-landscape"}) {
+        "scenario:bio-dendrite", "scenario:bio-and-gate", "scenario:alignment-landscape", "scenario:retrieval"}) {
       JsonNode n = byKey.get(key);
       assertTrue(n != null, key + " missing from " + byKey.keySet());
       assertEquals("active", n.get("status").asText(), key);
@@ -216,7 +216,7 @@ class CliTest {
   @Test void helpAndVersion() {
     Run h = run("--help");
     assertEquals(0, h.code());
-    assertTrue(h.out().contains("attend") && h.out().contains("align") && h.out().contains("scenario")
+    assertTrue(h.out().contains("attend") && h.out().contains("align") && h.out().contains("retrieve") && h.out().contains("scenario")
         && h.out().contains("plugins"), h.out());
     Run v = run("--version");
     assertEquals(0, v.code());
