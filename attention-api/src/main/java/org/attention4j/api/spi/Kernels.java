@@ -75,6 +75,50 @@ public interface Kernels {
       MemorySegment dR, MemorySegment dw, int nq, int nk, int h);
 
   /**
+   * Fused additive attention: {@code O = softmax(scale · S, mask) V} with the additive scores
+   * {@code S[i][j] = Σ_h w[h] · tanh(P[i][h] + R[j][h])} of {@link #additiveScores}; P [nq×h],
+   * R [nk×h], V [nk×dv], O [nq×dv]; the weights [nq×nk] are written to {@code weights} when it is
+   * non-null. Masks and empty rows as in {@link #attentionForward}.
+   *
+   * <p>This default composes {@link #additiveScores}, {@link #softmaxRows} and {@link #matmul} on an
+   * n_q × n_k scratch matrix; a kernel may fuse it (the scores then never exist as a matrix).
+   */
+  default void additiveAttentionForward(MemorySegment p, MemorySegment r, MemorySegment w, MemorySegment v,
+      MemorySegment out, MemorySegment weights, int nq, int nk, int h, int dv, float scale, MemorySegment mask) {
+    if (nq <= 0) return;
+    MemorySegment a = weights != null ? weights : MemorySegment.ofArray(new float[scratch((long) nq * nk, "weights")]);
+    additiveScores(p, r, w, a, nq, nk, h);
+    softmaxRows(a, a, nq, nk, scale, mask);
+    matmul(a, false, v, false, out, nq, dv, nk, 1f, 0f);
+  }
+
+  /**
+   * Backward of {@link #additiveAttentionForward} given dO: writes dP [nq×h], dR [nk×h], dw [h] and
+   * dV [nk×dv] (overwritten). The default recomputes the weights A, then dA = dO·Vᵀ,
+   * dS = scale·A ⊙ (dA − rowsum(A ⊙ dA)), dV = Aᵀ·dO and {@link #additiveBackward} of dS.
+   */
+  default void additiveAttentionBackward(MemorySegment p, MemorySegment r, MemorySegment w, MemorySegment v,
+      MemorySegment dOut, MemorySegment dP, MemorySegment dR, MemorySegment dw, MemorySegment dV, int nq, int nk, int h,
+      int dv, float scale, MemorySegment mask) {
+    int cells = scratch((long) nq * nk, "weights");
+    MemorySegment a = MemorySegment.ofArray(new float[cells]);
+    MemorySegment ds = MemorySegment.ofArray(new float[cells]);
+    additiveScores(p, r, w, a, nq, nk, h);
+    softmaxRows(a, a, nq, nk, scale, mask);
+    matmul(dOut, false, v, true, ds, nq, nk, dv, 1f, 0f);
+    softmaxBackwardRows(a, ds, ds, nq, nk, scale);
+    matmul(a, true, dOut, false, dV, nk, dv, nq, 1f, 0f);
+    additiveBackward(p, r, w, ds, dP, dR, dw, nq, nk, h);
+  }
+
+  private static int scratch(long n, String what) {
+    if (n > Integer.MAX_VALUE - 16) {
+      throw new IllegalArgumentException(what + ": expected at most " + (Integer.MAX_VALUE - 16) + " floats of scratch, got " + n);
+    }
+    return (int) n;
+  }
+
+  /**
    * Exact top-k by inner product: for each of the nq queries [nq×d], the k best of the n keys [n×d],
    * best first, ties by lower index. Writes int32 ids [nq×k] and float32 scores [nq×k].
    */

@@ -103,6 +103,12 @@ final class PanamaKernels implements Kernels {
   }
 
   @Override
+  public void additiveAttentionForward(MemorySegment p, MemorySegment r, MemorySegment w, MemorySegment v, MemorySegment out,
+      MemorySegment weights, int nq, int nk, int h, int dv, float scale, MemorySegment mask) {
+    impl.additiveAttentionForward(p, r, w, v, out, weights, nq, nk, h, dv, scale, mask);
+  }
+
+  @Override
   public void topK(MemorySegment keys, int n, int d, MemorySegment queries, int nq, int k, MemorySegment ids,
       MemorySegment scores) {
     impl.topK(keys, n, d, queries, nq, k, ids, scores);

@@ -105,6 +105,8 @@ final class VectorKernels implements Kernels, VectorMath {
 
   @Override public FloatVector tanh(FloatVector x) { return vtanh(x); }
 
+  @Override public FloatVector tanhFast(FloatVector x) { return vtanhFast(x); }
+
   @Override public float sumLanes(FloatVector v) { return laneSum(v); }
 
   // ---- small helpers ----------------------------------------------------------------------------
@@ -804,13 +806,32 @@ final class VectorKernels implements Kernels, VectorMath {
 
   // ---- additive ---------------------------------------------------------------------------------
 
-  @Override
-  public void additiveScores(MemorySegment p, MemorySegment r, MemorySegment w, MemorySegment s, int nq, int nk, int h) {
+  /**
+   * The fast tanh of {@link FloatMath#tanhFast}, lane by lane: x clamped, a [13/6] rational, the
+   * result clamped to [−1, 1]. No exp, one division; vector-argument forms only (see {@link #vexp}).
+   */
+  private static FloatVector vtanhFast(FloatVector x) {
+    final VectorSpecies<Float> sp = SPECIES;
+    FloatVector c = x.max(FloatVector.broadcast(sp, -FAST_TANH_CLAMP)).min(FloatVector.broadcast(sp, FAST_TANH_CLAMP));
+    FloatVector x2 = c.mul(c), x4 = x2.mul(x2), x8 = x4.mul(x4);           // Estrin: short dependency chains
+    FloatVector p01 = fma(x2, FloatVector.broadcast(sp, A3), FloatVector.broadcast(sp, A1));
+    FloatVector p23 = fma(x2, FloatVector.broadcast(sp, A7), FloatVector.broadcast(sp, A5));
+    FloatVector p45 = fma(x2, FloatVector.broadcast(sp, A11), FloatVector.broadcast(sp, A9));
+    FloatVector p = fma(x4, p23, p01);
+    p = fma(x8, fma(x4, FloatVector.broadcast(sp, A13), p45), p);
+    FloatVector q = fma(x4, fma(x2, FloatVector.broadcast(sp, B6), FloatVector.broadcast(sp, B4)),
+        fma(x2, FloatVector.broadcast(sp, B2), FloatVector.broadcast(sp, B0)));
+    return p.div(q).mul(c).max(FloatVector.broadcast(sp, -1f)).min(FloatVector.broadcast(sp, 1f));
+  }
+
+  /**
+   * Rᵀ by key block of {@code WIDTH}: {@code rt[(block·h + c)·WIDTH + col] = R[block·WIDTH + col][c]},
+   * zeros past n_k. One tile row of keys then sits in 4 consecutive vectors for every c.
+   */
+  private float[] packTransposed(MemorySegment r, int nk, int h, boolean par) {
     final int wd = WIDTH;
     int blocks = ceilDiv(nk, wd);
-    float[] rt = new float[size((long) blocks * h * wd, "projected keys")];  // Rᵀ by key block: rt[(block·h + c)·wd + col]
-    float[] wh = w.asSlice(0, 4L * h).toArray(F);
-    boolean par = (long) nq * nk * h * 8 >= PARALLEL_WORK;
+    float[] rt = new float[size((long) blocks * h * wd, "projected keys")];
     parallel.run(blocks, par, () -> new float[h], (row, blk) -> {
       int j0 = blk * wd, n = Math.min(wd, nk - j0), base = blk * h * wd;
       for (int jj = 0; jj < n; jj++) {
@@ -818,62 +839,112 @@ final class VectorKernels implements Kernels, VectorMath {
         for (int c = 0; c < h; c++) rt[base + c * wd + jj] = row[c];
       }
     });
-    parallel.run(nq, par, () -> new float[][] {new float[h], new float[WIDTH]}, (sc, i) -> additiveRow(sc[0], sc[1], i, p, rt, wh, s, nk, h));
-  }
-
-  private static void additiveRow(float[] ph, float[] acc, int i, MemorySegment p, float[] rt, float[] wh, MemorySegment s,
-      int nk, int h) {
-    final int wd = WIDTH;
-    MemorySegment.copy(p, F, 4L * i * h, ph, 0, h);
-    for (int blk = 0, blocks = ceilDiv(nk, wd); blk < blocks; blk++) {
-      int j0 = blk * wd, kLen = Math.min(wd, nk - j0), base = blk * h * wd;
-      Arrays.fill(acc, 0f);
-      for (int c = 0; c < h; c++) tanhTerms(acc, rt, base + c * wd, ph[c], wh[c]);
-      copyOut(acc, 0, kLen, s, (long) i * nk + j0);
-    }
+    return rt;
   }
 
   /**
-   * acc[t] += w · tanh(p + rt[o + t]) for one tile row of keys. One {@code vtanh} call site in a
-   * short loop: four inlined copies in one loop body leave C2 past its inlining budget (measured:
-   * 0.2 G terms/s instead of several).
+   * S = Σ_h w·tanh(P + R), vectorised over keys: Rᵀ packed per key block, then per query row and
+   * key vector one register accumulator over h (P[i][c] and w[c] broadcast). The loop body is
+   * one fast tanh and one FMA on a vector load; the tanh of the accurate kind ({@link #vtanh}: an
+   * exp, a division and blends) made this 7× slower (0.42 G terms/s on one thread, measured).
    */
-  private static void tanhTerms(float[] acc, float[] rt, int o, float p, float w) {
-    FloatVector pv = splat(p), wv = splat(w);
-    for (int t = 0; t < WIDTH; t += LANES) {
-      fma(wv, vtanh(pv.add(FloatVector.fromArray(SPECIES, rt, o + t))), FloatVector.fromArray(SPECIES, acc, t)).intoArray(acc, t);
-    }
+  @Override
+  public void additiveScores(MemorySegment p, MemorySegment r, MemorySegment w, MemorySegment s, int nq, int nk, int h) {
+    if (nq <= 0 || nk <= 0) return;
+    boolean par = (long) nq * nk * h * 8 >= PARALLEL_WORK;
+    float[] rt = packTransposed(r, nk, h, par);
+    float[] wh = w.asSlice(0, 4L * h).toArray(F);
+    parallel.run(nq, par, () -> new float[][] {new float[h], new float[WIDTH]}, (sc, i) -> {
+      MemorySegment.copy(p, F, 4L * i * h, sc[0], 0, h);
+      for (int blk = 0, blocks = ceilDiv(nk, WIDTH); blk < blocks; blk++) {
+        int j0 = blk * WIDTH;
+        additiveBlock(sc[0], rt, blk * h * WIDTH, wh, h, sc[1], 0);
+        copyOut(sc[1], 0, Math.min(WIDTH, nk - j0), s, (long) i * nk + j0);
+      }
+    });
   }
 
+  /** s[so + t] = Σ_c w[c]·tanh(ph[c] + rt[base + c·WIDTH + t]) for one tile row (t < WIDTH). */
+  private static void additiveBlock(float[] ph, float[] rt, int base, float[] wh, int h, float[] s, int so) {
+    for (int t = 0; t < WIDTH; t += LANES) tanhReduce(ph, rt, base + t, wh, h).intoArray(s, so + t);
+  }
+
+  /** {@link #tanhReduce} for two adjacent key vectors in one loop (two independent chains). */
+  private static void tanhReduce2(float[] ph, float[] rt, int o, float[] wh, int h, float[] s, int so) {
+    final VectorSpecies<Float> sp = SPECIES;
+    FloatVector acc0 = FloatVector.zero(sp), acc1 = acc0;
+    for (int c = 0; c < h; c++) {
+      FloatVector pc = FloatVector.broadcast(sp, ph[c]), wc = FloatVector.broadcast(sp, wh[c]);
+      int ro = o + c * WIDTH;
+      FloatVector t0 = vtanhFast(pc.add(FloatVector.fromArray(sp, rt, ro)));
+      FloatVector t1 = vtanhFast(pc.add(FloatVector.fromArray(sp, rt, ro + LANES)));
+      acc0 = fma(wc, t0, acc0);
+      acc1 = fma(wc, t1, acc1);
+    }
+    acc0.intoArray(s, so);
+    acc1.intoArray(s, so + LANES);
+  }
+
+  /** Σ_c w[c]·tanh(ph[c] + rt[o + c·WIDTH ..]) as one vector of keys. */
+  private static FloatVector tanhReduce(float[] ph, float[] rt, int o, float[] wh, int h) {
+    final VectorSpecies<Float> sp = SPECIES;
+    FloatVector acc = FloatVector.zero(sp);
+    for (int c = 0; c < h; c++) {
+      FloatVector x = FloatVector.broadcast(sp, ph[c]).add(FloatVector.fromArray(sp, rt, o + c * WIDTH));
+      acc = fma(FloatVector.broadcast(sp, wh[c]), vtanhFast(x), acc);
+    }
+    return acc;
+  }
+
+  /**
+   * Backward of the tanh-reduce in two passes over the (i, j) pairs, each vectorised over h with
+   * the fast tanh recomputed: query rows in parallel (dP, and dw per row summed in row order
+   * afterwards), then key rows in parallel (dR). Pairs whose upstream gradient is 0 are skipped.
+   * Twice the tanh work of a one-pass loop, but each output row has one writer: multi-threaded and
+   * deterministic without per-thread copies of dR.
+   */
   @Override
   public void additiveBackward(MemorySegment p, MemorySegment r, MemorySegment w, MemorySegment dS, MemorySegment dP,
       MemorySegment dR, MemorySegment dw, int nq, int nk, int h) {
     final int l = LANES;
     int hp = roundUp(h, l);
     float[] ph = padRows(p, nq, h, hp), rh = padRows(r, nk, h, hp), wh = padRows(w, 1, h, hp);
-    float[] gr = new float[size((long) nk * hp, "dR")], gpRow = new float[hp], gwRow = new float[hp];
-    double[] gw = new double[hp];
-    FloatVector one = splat(1f);
-    for (int i = 0; i < nq; i++) {
-      Arrays.fill(gpRow, 0f);
-      Arrays.fill(gwRow, 0f);
+    float[] gwRows = new float[size((long) nq * hp, "dw rows")];
+    boolean par = (long) nq * nk * h * 8 >= PARALLEL_WORK;
+    parallel.run(nq, par, () -> new float[hp], (gp, i) -> {
+      Arrays.fill(gp, 0f);
       for (int j = 0; j < nk; j++) {
         float g = dS.getAtIndex(F, (long) i * nk + j);
-        if (g == 0f) continue;                                             // no upstream gradient, no term
-        FloatVector gv = splat(g);
-        for (int c = 0; c < hp; c += l) {
-          FloatVector t = vtanh(FloatVector.fromArray(SPECIES, ph, i * hp + c).add(FloatVector.fromArray(SPECIES, rh, j * hp + c)));
-          fma(gv, t, FloatVector.fromArray(SPECIES, gwRow, c)).intoArray(gwRow, c);
-          FloatVector inner = gv.mul(FloatVector.fromArray(SPECIES, wh, c)).mul(one.sub(t.mul(t)));
-          FloatVector.fromArray(SPECIES, gpRow, c).add(inner).intoArray(gpRow, c);
-          FloatVector.fromArray(SPECIES, gr, j * hp + c).add(inner).intoArray(gr, j * hp + c);
-        }
+        if (g != 0f) tanhGrad(g, ph, i * hp, rh, j * hp, wh, hp, gp, gwRows, i * hp);
       }
-      MemorySegment.copy(gpRow, 0, dP, F, 4L * i * h, h);
-      for (int c = 0; c < h; c++) gw[c] += gwRow[c];
-    }
-    for (int j = 0; j < nk; j++) MemorySegment.copy(gr, j * hp, dR, F, 4L * j * h, h);
+      MemorySegment.copy(gp, 0, dP, F, 4L * i * h, h);
+    });
+    parallel.run(nk, par, () -> new float[hp], (gr, j) -> {
+      Arrays.fill(gr, 0f);
+      for (int i = 0; i < nq; i++) {
+        float g = dS.getAtIndex(F, (long) i * nk + j);
+        if (g != 0f) tanhGrad(g, rh, j * hp, ph, i * hp, wh, hp, gr, null, 0);
+      }
+      MemorySegment.copy(gr, 0, dR, F, 4L * j * h, h);
+    });
+    double[] gw = new double[h];
+    for (int i = 0; i < nq; i++) for (int c = 0; c < h; c++) gw[c] += gwRows[i * hp + c];
     for (int c = 0; c < h; c++) dw.setAtIndex(F, c, (float) gw[c]);
+  }
+
+  /**
+   * For one pair with upstream gradient g and t = tanh(a + b): acc += g·w ⊙ (1 − t²), and, when
+   * {@code gw} is given, gw[go ..] += g·t (over hp, a multiple of the lanes).
+   */
+  private static void tanhGrad(float g, float[] a, int ao, float[] b, int bo, float[] wh, int hp, float[] acc, float[] gw, int go) {
+    final VectorSpecies<Float> sp = SPECIES;
+    FloatVector gv = FloatVector.broadcast(sp, g), one = FloatVector.broadcast(sp, 1f);
+    for (int c = 0; c < hp; c += LANES) {
+      FloatVector t = vtanhFast(FloatVector.fromArray(sp, a, ao + c).add(FloatVector.fromArray(sp, b, bo + c)));
+      FloatVector inner = gv.mul(FloatVector.fromArray(sp, wh, c)).mul(fma(t.neg(), t, one));
+      FloatVector.fromArray(sp, acc, c).add(inner).intoArray(acc, c);
+      if (gw != null) fma(gv, t, FloatVector.fromArray(sp, gw, go + c)).intoArray(gw, go + c);
+    }
   }
 
   /** Rows of {@code cols} floats copied into a heap array with rows of {@code padded} (zeros after). */
@@ -881,6 +952,69 @@ final class VectorKernels implements Kernels, VectorMath {
     float[] out = new float[size((long) rows * padded, "padded rows")];
     for (int i = 0; i < rows; i++) MemorySegment.copy(x, F, 4L * i * cols, out, i * padded, cols);
     return out;
+  }
+
+  /**
+   * Fused additive attention, one query row per task: per key block the tanh-reduce scores
+   * ({@link #additiveBlock}), scale and mask, the online softmax (running max, sum, rescale), and
+   * P·V into the row's accumulator from V packed with padded rows. No n_q × n_k matrix unless the
+   * weights are asked for (then scaled scores are written per block and normalised at the end).
+   */
+  @Override
+  public void additiveAttentionForward(MemorySegment p, MemorySegment r, MemorySegment w, MemorySegment v, MemorySegment out,
+      MemorySegment weights, int nq, int nk, int h, int dv, float scale, MemorySegment mask) {
+    if (nq <= 0) return;
+    final int wd = WIDTH;
+    int dvp = roundUp(Math.max(dv, 1), wd);
+    boolean par = (long) nq * nk * (h * 8 + dv) >= PARALLEL_WORK;
+    float[] rt = packTransposed(r, Math.max(nk, 0), h, par);
+    float[] vp = new float[size((long) roundUp(Math.max(nk, 1), wd) * dvp, "values")];
+    for (int j = 0; j < nk; j++) MemorySegment.copy(v, F, 4L * j * dv, vp, j * dvp, dv);
+    float[] wh = w.asSlice(0, 4L * h).toArray(F);
+    parallel.run(nq, par, () -> new float[][] {new float[h], new float[wd], new float[dvp], new float[LANES]}, (sc, i) -> {
+      float[] ph = sc[0], s = sc[1], o = sc[2], sum = sc[3];
+      MemorySegment.copy(p, F, 4L * i * h, ph, 0, h);
+      Arrays.fill(o, 0f);
+      Arrays.fill(sum, 0f);
+      float m = NEG_INF;
+      long rowBase = (long) i * nk;
+      for (int blk = 0, blocks = ceilDiv(nk, wd); blk < blocks; blk++) {
+        int j0 = blk * wd, kLen = Math.min(wd, nk - j0);
+        additiveBlock(ph, rt, blk * h * wd, wh, h, s, 0);
+        scaleAndMask(s, 0, scale, mask, rowBase, j0, nk);
+        if (weights != null) copyOut(s, 0, kLen, weights, rowBase + j0);
+        float mNew = Math.max(m, rowMax(s, 0));
+        if (mNew == NEG_INF) continue;                                      // nothing allowed yet
+        float alpha = FloatMath.exp(m - mNew);                              // 0 at the first allowed block
+        m = mNew;
+        expAndSum(s, 0, mNew, sum, 0, alpha);
+        rowValues(s, kLen, vp, j0, dvp, o, alpha);
+      }
+      finishRow(o, 0, sum, 0, m, out, i, dv, weights, nk);
+    });
+  }
+
+  /** o = alpha·o + Σ_jj s[jj]·vp[(j0 + jj)·dvp ..] over dvp columns, four vectors at a time. */
+  private static void rowValues(float[] s, int kLen, float[] vp, int j0, int dvp, float[] o, float alpha) {
+    final VectorSpecies<Float> sp = SPECIES;
+    final int l = LANES;
+    FloatVector a = FloatVector.broadcast(sp, alpha);
+    for (int col = 0; col < dvp; col += WIDTH) {
+      FloatVector o0 = FloatVector.fromArray(sp, o, col).mul(a), o1 = FloatVector.fromArray(sp, o, col + l).mul(a);
+      FloatVector o2 = FloatVector.fromArray(sp, o, col + 2 * l).mul(a), o3 = FloatVector.fromArray(sp, o, col + 3 * l).mul(a);
+      for (int jj = 0; jj < kLen; jj++) {
+        FloatVector pb = FloatVector.broadcast(sp, s[jj]);
+        int vb = (j0 + jj) * dvp + col;
+        o0 = fma(pb, FloatVector.fromArray(sp, vp, vb), o0);
+        o1 = fma(pb, FloatVector.fromArray(sp, vp, vb + l), o1);
+        o2 = fma(pb, FloatVector.fromArray(sp, vp, vb + 2 * l), o2);
+        o3 = fma(pb, FloatVector.fromArray(sp, vp, vb + 3 * l), o3);
+      }
+      o0.intoArray(o, col);
+      o1.intoArray(o, col + l);
+      o2.intoArray(o, col + 2 * l);
+      o3.intoArray(o, col + 3 * l);
+    }
   }
 
   // ---- top-k ------------------------------------------------------------------------------------
