@@ -132,4 +132,42 @@ public interface Kernels {
    * For the first row pass a {@code prev} with prev[−1] treated as 0 via {@code firstRow}.
    */
   void dtwRow(MemorySegment prev, MemorySegment cost, MemorySegment cur, int m, int lo, int hi, boolean firstRow);
+
+  /**
+   * DTW distances of many pairs: pair p compares x[p] [n×dim] with y[p] [m×dim] (float32 row-major,
+   * pairs back to back: x is [pairs×n×dim], y [pairs×m×dim]). The local cost is the squared
+   * Euclidean distance computed in float64 from the float32 values, D is accumulated in float64
+   * with {@code D[i][j] = cost(i, j) + min(D[i−1][j−1], D[i−1][j], D[i][j−1])}, {@code D[−1][−1] = 0},
+   * and {@code out[p] = D[n−1][m−1]} (float64, +∞ when no path fits the band). {@code band < 0}: no
+   * band; else the cells with {@code |i·m − j·n| ≤ band·m} (docs/CLI.md, {@code align --band}).
+   *
+   * <p>This default is the plain float64 reference loop; a kernel may run the pairs in parallel
+   * lanes (the result may then differ in the last bits of the float64 sums, from fused multiply-adds).
+   */
+  default void dtwDistances(MemorySegment x, MemorySegment y, int pairs, int n, int m, int dim, int band, MemorySegment out) {
+    double inf = Double.POSITIVE_INFINITY;
+    double[] prev = new double[m + 1], cur = new double[m + 1];          // index j + 1; index 0 is column −1
+    java.lang.foreign.ValueLayout.OfFloat f = java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
+    for (int p = 0; p < pairs; p++) {
+      long xb = (long) p * n * dim, yb = (long) p * m * dim;
+      java.util.Arrays.fill(prev, inf);
+      prev[0] = 0;
+      for (int i = 0; i < n; i++) {
+        java.util.Arrays.fill(cur, inf);
+        for (int j = 0; j < m; j++) {
+          if (band >= 0 && Math.abs((long) i * m - (long) j * n) > (long) band * m) continue;
+          double c = 0;
+          for (int k = 0; k < dim; k++) {
+            double diff = (double) x.getAtIndex(f, xb + (long) i * dim + k) - y.getAtIndex(f, yb + (long) j * dim + k);
+            c += diff * diff;
+          }
+          cur[j + 1] = c + Math.min(Math.min(prev[j], prev[j + 1]), cur[j]);
+        }
+        double[] t = prev;
+        prev = cur;
+        cur = t;
+      }
+      out.setAtIndex(java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED, p, n > 0 && m > 0 ? prev[m] : inf);
+    }
+  }
 }

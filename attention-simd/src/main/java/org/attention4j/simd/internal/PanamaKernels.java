@@ -118,4 +118,9 @@ final class PanamaKernels implements Kernels {
   public void dtwRow(MemorySegment prev, MemorySegment cost, MemorySegment cur, int m, int lo, int hi, boolean firstRow) {
     impl.dtwRow(prev, cost, cur, m, lo, hi, firstRow);
   }
+
+  @Override
+  public void dtwDistances(MemorySegment x, MemorySegment y, int pairs, int n, int m, int dim, int band, MemorySegment out) {
+    impl.dtwDistances(x, y, pairs, n, m, dim, band, out);
+  }
 }

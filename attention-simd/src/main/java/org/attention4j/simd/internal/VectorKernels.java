@@ -1020,96 +1020,128 @@ final class VectorKernels implements Kernels, VectorMath {
   // ---- top-k ------------------------------------------------------------------------------------
 
   /**
-   * Scores by the register tile (keys packed transposed one block at a time), candidates kept per
-   * chunk of {@value #TOPK_CHUNK} keys and query (a vector compare against the current k-th best
-   * skips most keys), then the chunk lists merged by (score descending, id ascending). The answer
-   * depends on the scores alone, not on the chunking or the thread count. Needs k ≤ n (callers
-   * check); slots beyond n get id −1 and score −∞.
+   * Per-thread state of top-k: one query panel packed transposed, 4 key rows, the tile's scores,
+   * and a sorted candidate list of k per query (best first) with each list's k-th score as the
+   * threshold (−∞ until full, +∞ for padding columns). Package-private members: see the class comment.
+   */
+  static final class TopKScratch {
+    final float[] keys4, s, best, thr;
+    final int[] bestId, filled;
+
+    TopKScratch(int d, int width, int nqPadded, int k) {
+      keys4 = new float[4 * d];
+      s = new float[4 * width];
+      best = new float[nqPadded * k];
+      bestId = new int[nqPadded * k];
+      filled = new int[nqPadded];
+      thr = new float[nqPadded];
+    }
+  }
+
+  /**
+   * Queries go in the register tile's B side (Qᵀ packed once per call, in panels of
+   * {@code 4·lanes} queries), keys on its A side, read 4 rows at a time straight from the segment
+   * (a memory-mapped index is never copied whole): a 4-key × panel tile of scores stays in
+   * registers over d, then one vector compare per tile row against the panel's k-th-best scores
+   * skips almost every key once the lists fill. Keys are split into chunks of {@value #TOPK_CHUNK};
+   * each thread keeps one bounded list of k per query over the chunks it claims (in increasing id
+   * order, so an equal later score never displaces an earlier id), and the threads' lists are merged
+   * by (score descending, id ascending) — the answer depends on the scores alone, not on the thread
+   * count. Needs k ≤ n (callers check); slots beyond n get id −1 and score −∞.
    */
   @Override
   public void topK(MemorySegment keys, int n, int d, MemorySegment queries, int nq, int k, MemorySegment ids,
       MemorySegment scores) {
     if (nq <= 0 || k <= 0) return;
     final int wd = WIDTH;
-    int chunks = Math.max(1, ceilDiv(n, TOPK_CHUNK)), kc = Math.min(k, TOPK_CHUNK), qTiles = ceilDiv(nq, 4);
-    float[] qt = new float[size((long) qTiles * 4 * d, "queries")];
-    MemorySegment.copy(queries, F, 0, qt, 0, size((long) nq * d, "queries"));
-    float[] best = new float[size((long) chunks * nq * kc, "top-k candidates")];
-    int[] bestId = new int[best.length], filled = new int[chunks * nq];
-    boolean par = (long) nq * n * d >= PARALLEL_WORK;
-    parallel.run(chunks, par, () -> new float[][] {new float[d * wd], new float[4 * wd], new float[d]}, (sc, chunk) -> {
-      float[] kt = sc[0], s = sc[1], row = sc[2];
-      int end = Math.min(n, (chunk + 1) * TOPK_CHUNK);
-      for (int j0 = chunk * TOPK_CHUNK; j0 < end; j0 += wd) {
-        int kLen = Math.min(wd, end - j0);
-        if (kLen < wd) Arrays.fill(kt, 0f);
-        for (int jj = 0; jj < kLen; jj++) {
-          MemorySegment.copy(keys, F, 4L * (j0 + jj) * d, row, 0, d);
-          for (int p = 0; p < d; p++) kt[p * wd + jj] = row[p];
-        }
-        for (int tile = 0; tile < qTiles; tile++) {
-          tile4x4(qt, 4 * tile * d, d, kt, 0, wd, d, s, 0, wd);
-          for (int r = 0, rows = Math.min(4, nq - 4 * tile); r < rows; r++) {
-            int list = chunk * nq + 4 * tile + r;
-            select(s, r * wd, kLen, j0, best, bestId, list * kc, kc, filled, list);
-          }
-        }
-      }
-    });
-    float[] mergedS = new float[k], tmpS = new float[k];
-    int[] mergedI = new int[k], tmpI = new int[k];
+    int panels = ceilDiv(nq, wd), nqp = panels * wd, chunks = Math.max(1, ceilDiv(n, TOPK_CHUNK));
+    float[] qt = new float[size((long) panels * d * wd, "queries")];       // qt[(panel·d + p)·wd + col] = Q[panel·wd + col][p]
     for (int i = 0; i < nq; i++) {
-      int have = 0;
-      for (int chunk = 0; chunk < chunks; chunk++) {                       // chunks in id order: on equal scores the earlier wins
-        int list = chunk * nq + i, base = list * kc, f = filled[list], total = Math.min(k, have + f);
-        for (int x = 0, y = 0, z = 0; z < total; z++) {
-          if (y >= f || (x < have && mergedS[x] >= best[base + y])) {
-            tmpS[z] = mergedS[x];
-            tmpI[z] = mergedI[x++];
-          } else {
-            tmpS[z] = best[base + y];
-            tmpI[z] = bestId[base + y++];
-          }
-        }
-        float[] fs = mergedS;
-        mergedS = tmpS;
-        tmpS = fs;
-        int[] fi = mergedI;
-        mergedI = tmpI;
-        tmpI = fi;
-        have = total;
-      }
-      for (int c = 0; c < k; c++) {
-        ids.setAtIndex(I, (long) i * k + c, c < have ? mergedI[c] : -1);
-        scores.setAtIndex(F, (long) i * k + c, c < have ? mergedS[c] : NEG_INF);
+      int base = (i / wd) * d * wd + i % wd;
+      for (int p = 0; p < d; p++) qt[base + p * wd] = queries.getAtIndex(F, (long) i * d + p);
+    }
+    boolean par = (long) nq * n * d >= PARALLEL_WORK;
+    java.util.List<TopKScratch> lists = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    parallel.run(chunks, par, () -> {
+      TopKScratch sc = new TopKScratch(d, wd, nqp, k);
+      java.util.Arrays.fill(sc.thr, NEG_INF);
+      for (int c = nq; c < nqp; c++) sc.thr[c] = Float.POSITIVE_INFINITY;  // padding columns never qualify
+      lists.add(sc);
+      return sc;
+    }, (sc, chunk) -> topKChunk(sc, keys, d, qt, panels, k, chunk * TOPK_CHUNK, Math.min(n, (chunk + 1) * TOPK_CHUNK)));
+    mergeLists(lists, nq, k, ids, scores);
+  }
+
+  private static void topKChunk(TopKScratch sc, MemorySegment keys, int d, float[] qt, int panels, int k, int from, int to) {
+    final int wd = WIDTH;
+    float[] kr = sc.keys4, s = sc.s;
+    for (int j0 = from; j0 < to; j0 += 4) {
+      int rows = Math.min(4, to - j0);
+      MemorySegment.copy(keys, F, 4L * j0 * d, kr, 0, rows * d);
+      if (rows < 4) Arrays.fill(kr, rows * d, 4 * d, 0f);
+      for (int panel = 0; panel < panels; panel++) {
+        tile4x4(kr, 0, d, qt, panel * d * wd, wd, d, s, 0, wd);
+        for (int r = 0; r < rows; r++) offerRow(sc, s, r * wd, panel * wd, j0 + r, k);
       }
     }
   }
 
-  /** Offers scores s[so .. so + kLen) (ids j0 + t) to a sorted candidate list, best first, earlier id first on ties. */
-  private static void select(float[] s, int so, int kLen, int j0, float[] best, int[] bestId, int base, int kc, int[] filled,
-      int list) {
-    int f = filled[list];
-    for (int t0 = 0; t0 < kLen; t0 += LANES) {
-      if (f == kc && !FloatVector.fromArray(SPECIES, s, so + t0).compare(VectorOperators.GT, best[base + kc - 1])
-          .and(SPECIES.indexInRange(t0, kLen)).anyTrue()) {
-        continue;                                                           // nothing here beats the k-th best
-      }
-      for (int t = t0, e = Math.min(t0 + LANES, kLen); t < e; t++) {
-        float sc = s[so + t];
-        if (f < kc || sc > best[base + kc - 1]) {
-          int pos = f < kc ? f++ : kc - 1;
-          while (pos > 0 && best[base + pos - 1] < sc) {
-            best[base + pos] = best[base + pos - 1];
-            bestId[base + pos] = bestId[base + pos - 1];
-            pos--;
-          }
-          best[base + pos] = sc;
-          bestId[base + pos] = j0 + t;
-        }
+  /** Offers key {@code id}'s scores s[so + t] to the lists of queries q0 + t (t < WIDTH). */
+  private static void offerRow(TopKScratch sc, float[] s, int so, int q0, int id, int k) {
+    for (int t0 = 0; t0 < WIDTH; t0 += LANES) {
+      long hits = FloatVector.fromArray(SPECIES, s, so + t0).compare(VectorOperators.GT, FloatVector.fromArray(SPECIES, sc.thr, q0 + t0))
+          .toLong();
+      while (hits != 0) {                                                   // rare once the lists fill
+        int t = Long.numberOfTrailingZeros(hits);
+        hits &= hits - 1;
+        insert(sc, q0 + t0 + t, s[so + t0 + t], id, k);
       }
     }
-    filled[list] = f;
+  }
+
+  /** Inserts (score, id) into query q's list (best first; an equal score stays behind the earlier ids). */
+  private static void insert(TopKScratch sc, int q, float score, int id, int k) {
+    float[] best = sc.best;
+    int[] bestId = sc.bestId;
+    int base = q * k, f = sc.filled[q];
+    int pos = f < k ? f++ : k - 1;
+    while (pos > 0 && best[base + pos - 1] < score) {
+      best[base + pos] = best[base + pos - 1];
+      bestId[base + pos] = bestId[base + pos - 1];
+      pos--;
+    }
+    best[base + pos] = score;
+    bestId[base + pos] = id;
+    sc.filled[q] = f;
+    if (f == k) sc.thr[q] = best[base + k - 1];
+  }
+
+  /** Merges the threads' lists per query by (score descending, id ascending) into the first k. */
+  private static void mergeLists(java.util.List<TopKScratch> lists, int nq, int k, MemorySegment ids, MemorySegment scores) {
+    int t = lists.size();
+    int[] at = new int[t];
+    for (int i = 0; i < nq; i++) {
+      Arrays.fill(at, 0);
+      for (int c = 0; c < k; c++) {
+        int pick = -1;
+        float bs = NEG_INF;
+        int bi = Integer.MAX_VALUE;
+        for (int x = 0; x < t; x++) {
+          TopKScratch sc = lists.get(x);
+          if (at[x] >= sc.filled[i]) continue;
+          float sv = sc.best[i * k + at[x]];
+          int iv = sc.bestId[i * k + at[x]];
+          if (pick < 0 || sv > bs || (sv == bs && iv < bi)) {
+            pick = x;
+            bs = sv;
+            bi = iv;
+          }
+        }
+        if (pick >= 0) at[pick]++;
+        ids.setAtIndex(I, (long) i * k + c, pick >= 0 ? bi : -1);
+        scores.setAtIndex(F, (long) i * k + c, pick >= 0 ? bs : NEG_INF);
+      }
+    }
   }
 
   // ---- DTW --------------------------------------------------------------------------------------
@@ -1154,6 +1186,80 @@ final class VectorKernels implements Kernels, VectorMath {
       double v = Math.min(cur.getAtIndex(D, j), left + cost.getAtIndex(F, j));
       cur.setAtIndex(D, j, v);
       left = v;
+    }
+  }
+
+  /**
+   * Many-pairs DTW with one pair per float64 lane: the pairs of a group of {@code DOUBLES.length()}
+   * are interleaved into heap rows (x and y as doubles, lane = pair), and the whole recurrence —
+   * cost, the three-way min, the left neighbour — runs lane-parallel, so the left-neighbour chain
+   * that bounds a single pair (one add and one min per cell) carries 8 pairs at 512 bits. Rows are
+   * banded by |i·m − j·n| ≤ band·m; windows only move right, so a row writes its window and the
+   * one cell left of it, and everything else a next row reads is still +∞. Groups in parallel.
+   */
+  @Override
+  public void dtwDistances(MemorySegment x, MemorySegment y, int pairs, int n, int m, int dim, int band, MemorySegment out) {
+    if (pairs <= 0) return;
+    if (n <= 0 || m <= 0) {
+      for (int p = 0; p < pairs; p++) out.setAtIndex(D, p, Double.POSITIVE_INFINITY);
+      return;
+    }
+    final int l = DOUBLES.length();
+    int groups = ceilDiv(pairs, l);
+    boolean par = (long) pairs * n * m * Math.max(dim, 1) >= PARALLEL_WORK;
+    parallel.run(groups, par, () -> new double[][] {new double[size((long) n * dim * l, "dtw x")], new double[size((long) m * dim * l, "dtw y")],
+        new double[size((long) (m + 1) * l, "dtw row")], new double[size((long) (m + 1) * l, "dtw row")], new double[l]},
+        (sc, g) -> dtwGroup(sc, x, y, pairs, g, n, m, dim, band, out));
+  }
+
+  private static void dtwGroup(double[][] sc, MemorySegment x, MemorySegment y, int pairs, int g, int n, int m, int dim, int band,
+      MemorySegment out) {
+    final VectorSpecies<Double> sp = DOUBLES;
+    final int l = sp.length();
+    double[] xt = sc[0], yt = sc[1], prev = sc[2], cur = sc[3];
+    int p0 = g * l, lanes = Math.min(l, pairs - p0);
+    interleave(x, xt, p0, lanes, n * dim);
+    interleave(y, yt, p0, lanes, m * dim);
+    double inf = Double.POSITIVE_INFINITY;
+    Arrays.fill(prev, inf);
+    Arrays.fill(cur, inf);
+    Arrays.fill(prev, 0, l, 0.0);                                          // D[−1][−1] = 0
+    DoubleVector infV = DoubleVector.broadcast(sp, inf);
+    for (int i = 0; i < n; i++) {
+      int lo = 0, hi = m;
+      if (band >= 0) {
+        long c = (long) i * m, w = (long) band * m;
+        lo = (int) Math.max(0, Math.ceilDiv(c - w, (long) n));
+        hi = (int) Math.min(m, Math.floorDiv(c + w, (long) n) + 1);
+      }
+      infV.intoArray(cur, lo * l);                                          // the cell left of the window (column lo − 1)
+      DoubleVector left = infV;
+      int xo = i * dim * l;
+      for (int j = lo; j < hi; j++) {
+        DoubleVector cost = DoubleVector.zero(sp);
+        int yo = j * dim * l;
+        for (int k = 0; k < dim; k++) {
+          DoubleVector diff = DoubleVector.fromArray(sp, xt, xo + k * l).sub(DoubleVector.fromArray(sp, yt, yo + k * l));
+          cost = FMA ? diff.fma(diff, cost) : diff.mul(diff).add(cost);
+        }
+        DoubleVector best = DoubleVector.fromArray(sp, prev, j * l).min(DoubleVector.fromArray(sp, prev, (j + 1) * l)).min(left);
+        left = cost.add(best);
+        left.intoArray(cur, (j + 1) * l);
+      }
+      double[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    for (int t = 0; t < lanes; t++) out.setAtIndex(D, p0 + t, prev[m * l + t]);
+  }
+
+  /** dst[e·L + t] = src[(p0 + t)·len + e] as doubles for t < lanes (zeros in the other lanes). */
+  private static void interleave(MemorySegment src, double[] dst, int p0, int lanes, int len) {
+    final int l = DOUBLES.length();
+    if (lanes < l) Arrays.fill(dst, 0, len * l, 0.0);
+    for (int t = 0; t < lanes; t++) {
+      long base = (long) (p0 + t) * len;
+      for (int e = 0; e < len; e++) dst[e * l + t] = src.getAtIndex(F, base + e);
     }
   }
 }
