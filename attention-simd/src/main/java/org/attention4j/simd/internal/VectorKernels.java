@@ -1190,12 +1190,13 @@ final class VectorKernels implements Kernels, VectorMath {
   }
 
   /**
-   * Many-pairs DTW with one pair per float64 lane: the pairs of a group of {@code DOUBLES.length()}
-   * are interleaved into heap rows (x and y as doubles, lane = pair), and the whole recurrence —
-   * cost, the three-way min, the left neighbour — runs lane-parallel, so the left-neighbour chain
-   * that bounds a single pair (one add and one min per cell) carries 8 pairs at 512 bits. Rows are
-   * banded by |i·m − j·n| ≤ band·m; windows only move right, so a row writes its window and the
-   * one cell left of it, and everything else a next row reads is still +∞. Groups in parallel.
+   * Many-pairs DTW with one pair per float64 lane: the pairs of a group of {@code 2·DOUBLES.length()}
+   * are interleaved into heap rows (x and y as doubles, lane = pair; two vectors per element), and
+   * the whole recurrence — cost, the three-way min, the left neighbour — runs lane-parallel. The
+   * left-neighbour chain (one min and one add per cell) bounds a single pair; here each step of it
+   * carries 2·8 pairs at 512 bits in two independent chains. Rows are banded by
+   * |i·m − j·n| ≤ band·m; windows only move right, so a row writes its window and the one cell left
+   * of it, and everything else a next row reads is still +∞. Groups in parallel.
    */
   @Override
   public void dtwDistances(MemorySegment x, MemorySegment y, int pairs, int n, int m, int dim, int band, MemorySegment out) {
@@ -1204,26 +1205,26 @@ final class VectorKernels implements Kernels, VectorMath {
       for (int p = 0; p < pairs; p++) out.setAtIndex(D, p, Double.POSITIVE_INFINITY);
       return;
     }
-    final int l = DOUBLES.length();
-    int groups = ceilDiv(pairs, l);
+    final int l2 = 2 * DOUBLES.length();
+    int groups = ceilDiv(pairs, l2);
     boolean par = (long) pairs * n * m * Math.max(dim, 1) >= PARALLEL_WORK;
-    parallel.run(groups, par, () -> new double[][] {new double[size((long) n * dim * l, "dtw x")], new double[size((long) m * dim * l, "dtw y")],
-        new double[size((long) (m + 1) * l, "dtw row")], new double[size((long) (m + 1) * l, "dtw row")], new double[l]},
+    parallel.run(groups, par, () -> new double[][] {new double[size((long) n * dim * l2, "dtw x")], new double[size((long) m * dim * l2, "dtw y")],
+        new double[size((long) (m + 1) * l2, "dtw row")], new double[size((long) (m + 1) * l2, "dtw row")]},
         (sc, g) -> dtwGroup(sc, x, y, pairs, g, n, m, dim, band, out));
   }
 
   private static void dtwGroup(double[][] sc, MemorySegment x, MemorySegment y, int pairs, int g, int n, int m, int dim, int band,
       MemorySegment out) {
     final VectorSpecies<Double> sp = DOUBLES;
-    final int l = sp.length();
+    final int l = sp.length(), l2 = 2 * l;
     double[] xt = sc[0], yt = sc[1], prev = sc[2], cur = sc[3];
-    int p0 = g * l, lanes = Math.min(l, pairs - p0);
+    int p0 = g * l2, lanes = Math.min(l2, pairs - p0);
     interleave(x, xt, p0, lanes, n * dim);
     interleave(y, yt, p0, lanes, m * dim);
     double inf = Double.POSITIVE_INFINITY;
     Arrays.fill(prev, inf);
     Arrays.fill(cur, inf);
-    Arrays.fill(prev, 0, l, 0.0);                                          // D[−1][−1] = 0
+    Arrays.fill(prev, 0, l2, 0.0);                                         // D[−1][−1] = 0
     DoubleVector infV = DoubleVector.broadcast(sp, inf);
     for (int i = 0; i < n; i++) {
       int lo = 0, hi = m;
@@ -1232,30 +1233,40 @@ final class VectorKernels implements Kernels, VectorMath {
         lo = (int) Math.max(0, Math.ceilDiv(c - w, (long) n));
         hi = (int) Math.min(m, Math.floorDiv(c + w, (long) n) + 1);
       }
-      infV.intoArray(cur, lo * l);                                          // the cell left of the window (column lo − 1)
-      DoubleVector left = infV;
-      int xo = i * dim * l;
+      infV.intoArray(cur, lo * l2);                                         // the cell left of the window (column lo − 1)
+      infV.intoArray(cur, lo * l2 + l);
+      DoubleVector left0 = infV, left1 = infV;
+      DoubleVector diag0 = DoubleVector.fromArray(sp, prev, lo * l2), diag1 = DoubleVector.fromArray(sp, prev, lo * l2 + l);
+      int xo = i * dim * l2;
       for (int j = lo; j < hi; j++) {
-        DoubleVector cost = DoubleVector.zero(sp);
-        int yo = j * dim * l;
+        DoubleVector cost0 = DoubleVector.zero(sp), cost1 = cost0;
+        int yo = j * dim * l2;
         for (int k = 0; k < dim; k++) {
-          DoubleVector diff = DoubleVector.fromArray(sp, xt, xo + k * l).sub(DoubleVector.fromArray(sp, yt, yo + k * l));
-          cost = FMA ? diff.fma(diff, cost) : diff.mul(diff).add(cost);
+          int xk = xo + k * l2, yk = yo + k * l2;
+          DoubleVector d0 = DoubleVector.fromArray(sp, xt, xk).sub(DoubleVector.fromArray(sp, yt, yk));
+          DoubleVector d1 = DoubleVector.fromArray(sp, xt, xk + l).sub(DoubleVector.fromArray(sp, yt, yk + l));
+          cost0 = FMA ? d0.fma(d0, cost0) : d0.mul(d0).add(cost0);
+          cost1 = FMA ? d1.fma(d1, cost1) : d1.mul(d1).add(cost1);
         }
-        DoubleVector best = DoubleVector.fromArray(sp, prev, j * l).min(DoubleVector.fromArray(sp, prev, (j + 1) * l)).min(left);
-        left = cost.add(best);
-        left.intoArray(cur, (j + 1) * l);
+        int o = (j + 1) * l2;
+        DoubleVector up0 = DoubleVector.fromArray(sp, prev, o), up1 = DoubleVector.fromArray(sp, prev, o + l);
+        left0 = cost0.add(diag0.min(up0).min(left0));
+        left1 = cost1.add(diag1.min(up1).min(left1));
+        left0.intoArray(cur, o);
+        left1.intoArray(cur, o + l);
+        diag0 = up0;
+        diag1 = up1;
       }
       double[] t = prev;
       prev = cur;
       cur = t;
     }
-    for (int t = 0; t < lanes; t++) out.setAtIndex(D, p0 + t, prev[m * l + t]);
+    for (int t = 0; t < lanes; t++) out.setAtIndex(D, p0 + t, prev[m * l2 + t]);
   }
 
-  /** dst[e·L + t] = src[(p0 + t)·len + e] as doubles for t < lanes (zeros in the other lanes). */
+  /** dst[e·2L + t] = src[(p0 + t)·len + e] as doubles for t < lanes (zeros in the other lanes). */
   private static void interleave(MemorySegment src, double[] dst, int p0, int lanes, int len) {
-    final int l = DOUBLES.length();
+    final int l = 2 * DOUBLES.length();
     if (lanes < l) Arrays.fill(dst, 0, len * l, 0.0);
     for (int t = 0; t < lanes; t++) {
       long base = (long) (p0 + t) * len;
