@@ -24,7 +24,7 @@ final class PanamaKernels implements Kernels {
   static final int DECODE_ROWS = 3;
   /** Keys per chunk on the decode path. */
   static final int DECODE_CHUNK = 256;
-  /** Keys per chunk of top-k (the unit of parallel work; chunk results merge by (score, id)). */
+  /** Keys per chunk of top-k (the unit of parallel work; each thread keeps one list per query over its chunks). */
   static final int TOPK_CHUNK = 4096;
   /** Multiply-adds below which a call stays on the calling thread. */
   static final long PARALLEL_WORK = 1L << 18;

@@ -846,7 +846,9 @@ final class VectorKernels implements Kernels, VectorMath {
    * S = Σ_h w·tanh(P + R), vectorised over keys: Rᵀ packed per key block, then per query row and
    * key vector one register accumulator over h (P[i][c] and w[c] broadcast). The loop body is
    * one fast tanh and one FMA on a vector load; the tanh of the accurate kind ({@link #vtanh}: an
-   * exp, a division and blends) made this 7× slower (0.42 G terms/s on one thread, measured).
+   * exp, a division and blends) made this ~4× slower (0.42 G terms/s on one thread, measured).
+   * Two key vectors per loop body — two tanh calls, or the tanh written out twice in line — ran
+   * 3–5× slower (C2 gives up on it and boxes the vectors; measured), so it stays one.
    */
   @Override
   public void additiveScores(MemorySegment p, MemorySegment r, MemorySegment w, MemorySegment s, int nq, int nk, int h) {
@@ -867,22 +869,6 @@ final class VectorKernels implements Kernels, VectorMath {
   /** s[so + t] = Σ_c w[c]·tanh(ph[c] + rt[base + c·WIDTH + t]) for one tile row (t < WIDTH). */
   private static void additiveBlock(float[] ph, float[] rt, int base, float[] wh, int h, float[] s, int so) {
     for (int t = 0; t < WIDTH; t += LANES) tanhReduce(ph, rt, base + t, wh, h).intoArray(s, so + t);
-  }
-
-  /** {@link #tanhReduce} for two adjacent key vectors in one loop (two independent chains). */
-  private static void tanhReduce2(float[] ph, float[] rt, int o, float[] wh, int h, float[] s, int so) {
-    final VectorSpecies<Float> sp = SPECIES;
-    FloatVector acc0 = FloatVector.zero(sp), acc1 = acc0;
-    for (int c = 0; c < h; c++) {
-      FloatVector pc = FloatVector.broadcast(sp, ph[c]), wc = FloatVector.broadcast(sp, wh[c]);
-      int ro = o + c * WIDTH;
-      FloatVector t0 = vtanhFast(pc.add(FloatVector.fromArray(sp, rt, ro)));
-      FloatVector t1 = vtanhFast(pc.add(FloatVector.fromArray(sp, rt, ro + LANES)));
-      acc0 = fma(wc, t0, acc0);
-      acc1 = fma(wc, t1, acc1);
-    }
-    acc0.intoArray(s, so);
-    acc1.intoArray(s, so + LANES);
   }
 
   /** Σ_c w[c]·tanh(ph[c] + rt[o + c·WIDTH ..]) as one vector of keys. */
