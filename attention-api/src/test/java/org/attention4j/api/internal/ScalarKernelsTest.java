@@ -689,4 +689,57 @@ class ScalarKernelsTest {
     double inf = Double.POSITIVE_INFINITY;
     assertArrayEquals(new double[] {inf, inf, inf}, readDoubles(cur));
   }
+
+  // ---- many-pairs DTW and fused additive attention (the interface's reference defaults) ---------
+
+  @Test void dtwDistancesByHandWithBandsAndEmptyBands() {
+    MemorySegment out = doubles(new double[] {Double.NaN, Double.NaN});
+    // pair 0: x = [0, 0], y = [1]: D = 1, then 1 + 1; pair 1: x = [1, 3], y = [1]: 0, then 0 + 4
+    kernels.dtwDistances(floats(new float[] {0, 0, 1, 3}), floats(new float[] {1, 1}), 2, 2, 1, 1, -1, out);
+    assertArrayEquals(new double[] {2, 4}, readDoubles(out));
+    kernels.dtwDistances(floats(new float[] {0, 0, 1, 3}), floats(new float[] {1, 1}), 2, 2, 1, 1, 0, out);
+    assertArrayEquals(new double[] {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY}, readDoubles(out),
+        "band 0 with n = 2, m = 1: |1·1 − 0·2| > 0, no path fits");
+    MemorySegment one = doubles(new double[] {Double.NaN});
+    // 2-D points, x = [(0,0), (1,1), (2,2)], y = [(0,0), (2,2)]: the path (0,0) (1,0) or (1,1), (2,1): 0 + 2 + 0
+    kernels.dtwDistances(floats(new float[] {0, 0, 1, 1, 2, 2}), floats(new float[] {0, 0, 2, 2}), 1, 3, 2, 2, -1, one);
+    assertEquals(2.0, readDoubles(one)[0]);
+    kernels.dtwDistances(floats(new float[] {0.5f, 1.5f, 2.5f}), floats(new float[] {0.5f, 1.5f, 2.5f}), 1, 3, 3, 1, 0, one);
+    assertEquals(0.0, readDoubles(one)[0], "identical series, diagonal band");
+  }
+
+  @Test void additiveAttentionForwardMatchesScoresSoftmaxAndValues() {
+    Random r = new Random(77);
+    int nq = 5, nk = 7, h = 3, dv = 2;
+    float[] p = gaussian(r, nq * h, 1), rr = gaussian(r, nk * h, 1), w = gaussian(r, h, 1), v = gaussian(r, nk * dv, 1);
+    byte[] mask = new byte[nq * nk];
+    for (int i = 0; i < mask.length; i++) mask[i] = (byte) (i % 3 == 0 || i / nk == 4 ? 0 : 1);   // row 4 empty
+    MemorySegment out = garbage(nq * dv), weights = garbage(nq * nk);
+    MemorySegment maskSeg = segment(mask.length);
+    MemorySegment.copy(mask, 0, maskSeg, ValueLayout.JAVA_BYTE, 0, mask.length);
+    kernels.additiveAttentionForward(floats(p), floats(rr), floats(w), floats(v), out, weights, nq, nk, h, dv, 0.5f, maskSeg);
+    float[] o = read(out), a = read(weights);
+    for (int i = 0; i < nq; i++) {
+      double[] s = new double[nk];
+      double max = Double.NEGATIVE_INFINITY, sum = 0;
+      for (int j = 0; j < nk; j++) {
+        for (int c = 0; c < h; c++) s[j] += w[c] * Math.tanh((double) p[i * h + c] + rr[j * h + c]);
+        s[j] = mask[i * nk + j] == 0 ? Double.NEGATIVE_INFINITY : 0.5 * s[j];
+        max = Math.max(max, s[j]);
+      }
+      for (int j = 0; j < nk; j++) sum += s[j] == Double.NEGATIVE_INFINITY ? 0 : Math.exp(s[j] - max);
+      for (int c = 0; c < dv; c++) {
+        double acc = 0;
+        for (int j = 0; j < nk; j++) {
+          double aij = max == Double.NEGATIVE_INFINITY || s[j] == Double.NEGATIVE_INFINITY ? 0 : Math.exp(s[j] - max) / sum;
+          if (c == 0) {
+            if (aij == 0) assertEquals(0f, a[i * nk + j], "masked or empty: exactly 0");
+            else assertClose(aij, a[i * nk + j], "weight " + i + "," + j);
+          }
+          acc += aij * v[j * dv + c];
+        }
+        assertClose(acc, o[i * dv + c], "output " + i + "," + c);
+      }
+    }
+  }
 }

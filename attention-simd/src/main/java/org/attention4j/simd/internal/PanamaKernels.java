@@ -24,7 +24,7 @@ final class PanamaKernels implements Kernels {
   static final int DECODE_ROWS = 3;
   /** Keys per chunk on the decode path. */
   static final int DECODE_CHUNK = 256;
-  /** Keys per chunk of top-k (the unit of parallel work; chunk results merge by (score, id)). */
+  /** Keys per chunk of top-k (the unit of parallel work; each thread keeps one list per query over its chunks). */
   static final int TOPK_CHUNK = 4096;
   /** Multiply-adds below which a call stays on the calling thread. */
   static final long PARALLEL_WORK = 1L << 18;
@@ -103,6 +103,12 @@ final class PanamaKernels implements Kernels {
   }
 
   @Override
+  public void additiveAttentionForward(MemorySegment p, MemorySegment r, MemorySegment w, MemorySegment v, MemorySegment out,
+      MemorySegment weights, int nq, int nk, int h, int dv, float scale, MemorySegment mask) {
+    impl.additiveAttentionForward(p, r, w, v, out, weights, nq, nk, h, dv, scale, mask);
+  }
+
+  @Override
   public void topK(MemorySegment keys, int n, int d, MemorySegment queries, int nq, int k, MemorySegment ids,
       MemorySegment scores) {
     impl.topK(keys, n, d, queries, nq, k, ids, scores);
@@ -111,5 +117,10 @@ final class PanamaKernels implements Kernels {
   @Override
   public void dtwRow(MemorySegment prev, MemorySegment cost, MemorySegment cur, int m, int lo, int hi, boolean firstRow) {
     impl.dtwRow(prev, cost, cur, m, lo, hi, firstRow);
+  }
+
+  @Override
+  public void dtwDistances(MemorySegment x, MemorySegment y, int pairs, int n, int m, int dim, int band, MemorySegment out) {
+    impl.dtwDistances(x, y, pairs, n, m, dim, band, out);
   }
 }

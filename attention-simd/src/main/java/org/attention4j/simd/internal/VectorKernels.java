@@ -105,6 +105,8 @@ final class VectorKernels implements Kernels, VectorMath {
 
   @Override public FloatVector tanh(FloatVector x) { return vtanh(x); }
 
+  @Override public FloatVector tanhFast(FloatVector x) { return vtanhFast(x); }
+
   @Override public float sumLanes(FloatVector v) { return laneSum(v); }
 
   // ---- small helpers ----------------------------------------------------------------------------
@@ -804,13 +806,32 @@ final class VectorKernels implements Kernels, VectorMath {
 
   // ---- additive ---------------------------------------------------------------------------------
 
-  @Override
-  public void additiveScores(MemorySegment p, MemorySegment r, MemorySegment w, MemorySegment s, int nq, int nk, int h) {
+  /**
+   * The fast tanh of {@link FloatMath#tanhFast}, lane by lane: x clamped, a [13/6] rational, the
+   * result clamped to [−1, 1]. No exp, one division; vector-argument forms only (see {@link #vexp}).
+   */
+  private static FloatVector vtanhFast(FloatVector x) {
+    final VectorSpecies<Float> sp = SPECIES;
+    FloatVector c = x.max(FloatVector.broadcast(sp, -FAST_TANH_CLAMP)).min(FloatVector.broadcast(sp, FAST_TANH_CLAMP));
+    FloatVector x2 = c.mul(c), x4 = x2.mul(x2), x8 = x4.mul(x4);           // Estrin: short dependency chains
+    FloatVector p01 = fma(x2, FloatVector.broadcast(sp, A3), FloatVector.broadcast(sp, A1));
+    FloatVector p23 = fma(x2, FloatVector.broadcast(sp, A7), FloatVector.broadcast(sp, A5));
+    FloatVector p45 = fma(x2, FloatVector.broadcast(sp, A11), FloatVector.broadcast(sp, A9));
+    FloatVector p = fma(x4, p23, p01);
+    p = fma(x8, fma(x4, FloatVector.broadcast(sp, A13), p45), p);
+    FloatVector q = fma(x4, fma(x2, FloatVector.broadcast(sp, B6), FloatVector.broadcast(sp, B4)),
+        fma(x2, FloatVector.broadcast(sp, B2), FloatVector.broadcast(sp, B0)));
+    return p.div(q).mul(c).max(FloatVector.broadcast(sp, -1f)).min(FloatVector.broadcast(sp, 1f));
+  }
+
+  /**
+   * Rᵀ by key block of {@code WIDTH}: {@code rt[(block·h + c)·WIDTH + col] = R[block·WIDTH + col][c]},
+   * zeros past n_k. One tile row of keys then sits in 4 consecutive vectors for every c.
+   */
+  private float[] packTransposed(MemorySegment r, int nk, int h, boolean par) {
     final int wd = WIDTH;
     int blocks = ceilDiv(nk, wd);
-    float[] rt = new float[size((long) blocks * h * wd, "projected keys")];  // Rᵀ by key block: rt[(block·h + c)·wd + col]
-    float[] wh = w.asSlice(0, 4L * h).toArray(F);
-    boolean par = (long) nq * nk * h * 8 >= PARALLEL_WORK;
+    float[] rt = new float[size((long) blocks * h * wd, "projected keys")];
     parallel.run(blocks, par, () -> new float[h], (row, blk) -> {
       int j0 = blk * wd, n = Math.min(wd, nk - j0), base = blk * h * wd;
       for (int jj = 0; jj < n; jj++) {
@@ -818,62 +839,98 @@ final class VectorKernels implements Kernels, VectorMath {
         for (int c = 0; c < h; c++) rt[base + c * wd + jj] = row[c];
       }
     });
-    parallel.run(nq, par, () -> new float[][] {new float[h], new float[WIDTH]}, (sc, i) -> additiveRow(sc[0], sc[1], i, p, rt, wh, s, nk, h));
-  }
-
-  private static void additiveRow(float[] ph, float[] acc, int i, MemorySegment p, float[] rt, float[] wh, MemorySegment s,
-      int nk, int h) {
-    final int wd = WIDTH;
-    MemorySegment.copy(p, F, 4L * i * h, ph, 0, h);
-    for (int blk = 0, blocks = ceilDiv(nk, wd); blk < blocks; blk++) {
-      int j0 = blk * wd, kLen = Math.min(wd, nk - j0), base = blk * h * wd;
-      Arrays.fill(acc, 0f);
-      for (int c = 0; c < h; c++) tanhTerms(acc, rt, base + c * wd, ph[c], wh[c]);
-      copyOut(acc, 0, kLen, s, (long) i * nk + j0);
-    }
+    return rt;
   }
 
   /**
-   * acc[t] += w · tanh(p + rt[o + t]) for one tile row of keys. One {@code vtanh} call site in a
-   * short loop: four inlined copies in one loop body leave C2 past its inlining budget (measured:
-   * 0.2 G terms/s instead of several).
+   * S = Σ_h w·tanh(P + R), vectorised over keys: Rᵀ packed per key block, then per query row and
+   * key vector one register accumulator over h (P[i][c] and w[c] broadcast). The loop body is
+   * one fast tanh and one FMA on a vector load; the tanh of the accurate kind ({@link #vtanh}: an
+   * exp, a division and blends) made this ~4× slower (0.42 G terms/s on one thread, measured).
+   * Two key vectors per loop body — two tanh calls, or the tanh written out twice in line — ran
+   * 3–5× slower (C2 gives up on it and boxes the vectors; measured), so it stays one.
    */
-  private static void tanhTerms(float[] acc, float[] rt, int o, float p, float w) {
-    FloatVector pv = splat(p), wv = splat(w);
-    for (int t = 0; t < WIDTH; t += LANES) {
-      fma(wv, vtanh(pv.add(FloatVector.fromArray(SPECIES, rt, o + t))), FloatVector.fromArray(SPECIES, acc, t)).intoArray(acc, t);
-    }
+  @Override
+  public void additiveScores(MemorySegment p, MemorySegment r, MemorySegment w, MemorySegment s, int nq, int nk, int h) {
+    if (nq <= 0 || nk <= 0) return;
+    boolean par = (long) nq * nk * h * 8 >= PARALLEL_WORK;
+    float[] rt = packTransposed(r, nk, h, par);
+    float[] wh = w.asSlice(0, 4L * h).toArray(F);
+    parallel.run(nq, par, () -> new float[][] {new float[h], new float[WIDTH]}, (sc, i) -> {
+      MemorySegment.copy(p, F, 4L * i * h, sc[0], 0, h);
+      for (int blk = 0, blocks = ceilDiv(nk, WIDTH); blk < blocks; blk++) {
+        int j0 = blk * WIDTH;
+        additiveBlock(sc[0], rt, blk * h * WIDTH, wh, h, sc[1], 0);
+        copyOut(sc[1], 0, Math.min(WIDTH, nk - j0), s, (long) i * nk + j0);
+      }
+    });
   }
 
+  /** s[so + t] = Σ_c w[c]·tanh(ph[c] + rt[base + c·WIDTH + t]) for one tile row (t < WIDTH). */
+  private static void additiveBlock(float[] ph, float[] rt, int base, float[] wh, int h, float[] s, int so) {
+    for (int t = 0; t < WIDTH; t += LANES) tanhReduce(ph, rt, base + t, wh, h).intoArray(s, so + t);
+  }
+
+  /** Σ_c w[c]·tanh(ph[c] + rt[o + c·WIDTH ..]) as one vector of keys. */
+  private static FloatVector tanhReduce(float[] ph, float[] rt, int o, float[] wh, int h) {
+    final VectorSpecies<Float> sp = SPECIES;
+    FloatVector acc = FloatVector.zero(sp);
+    for (int c = 0; c < h; c++) {
+      FloatVector x = FloatVector.broadcast(sp, ph[c]).add(FloatVector.fromArray(sp, rt, o + c * WIDTH));
+      acc = fma(FloatVector.broadcast(sp, wh[c]), vtanhFast(x), acc);
+    }
+    return acc;
+  }
+
+  /**
+   * Backward of the tanh-reduce in two passes over the (i, j) pairs, each vectorised over h with
+   * the fast tanh recomputed: query rows in parallel (dP, and dw per row summed in row order
+   * afterwards), then key rows in parallel (dR). Pairs whose upstream gradient is 0 are skipped.
+   * Twice the tanh work of a one-pass loop, but each output row has one writer: multi-threaded and
+   * deterministic without per-thread copies of dR.
+   */
   @Override
   public void additiveBackward(MemorySegment p, MemorySegment r, MemorySegment w, MemorySegment dS, MemorySegment dP,
       MemorySegment dR, MemorySegment dw, int nq, int nk, int h) {
     final int l = LANES;
     int hp = roundUp(h, l);
     float[] ph = padRows(p, nq, h, hp), rh = padRows(r, nk, h, hp), wh = padRows(w, 1, h, hp);
-    float[] gr = new float[size((long) nk * hp, "dR")], gpRow = new float[hp], gwRow = new float[hp];
-    double[] gw = new double[hp];
-    FloatVector one = splat(1f);
-    for (int i = 0; i < nq; i++) {
-      Arrays.fill(gpRow, 0f);
-      Arrays.fill(gwRow, 0f);
+    float[] gwRows = new float[size((long) nq * hp, "dw rows")];
+    boolean par = (long) nq * nk * h * 8 >= PARALLEL_WORK;
+    parallel.run(nq, par, () -> new float[hp], (gp, i) -> {
+      Arrays.fill(gp, 0f);
       for (int j = 0; j < nk; j++) {
         float g = dS.getAtIndex(F, (long) i * nk + j);
-        if (g == 0f) continue;                                             // no upstream gradient, no term
-        FloatVector gv = splat(g);
-        for (int c = 0; c < hp; c += l) {
-          FloatVector t = vtanh(FloatVector.fromArray(SPECIES, ph, i * hp + c).add(FloatVector.fromArray(SPECIES, rh, j * hp + c)));
-          fma(gv, t, FloatVector.fromArray(SPECIES, gwRow, c)).intoArray(gwRow, c);
-          FloatVector inner = gv.mul(FloatVector.fromArray(SPECIES, wh, c)).mul(one.sub(t.mul(t)));
-          FloatVector.fromArray(SPECIES, gpRow, c).add(inner).intoArray(gpRow, c);
-          FloatVector.fromArray(SPECIES, gr, j * hp + c).add(inner).intoArray(gr, j * hp + c);
-        }
+        if (g != 0f) tanhGrad(g, ph, i * hp, rh, j * hp, wh, hp, gp, gwRows, i * hp);
       }
-      MemorySegment.copy(gpRow, 0, dP, F, 4L * i * h, h);
-      for (int c = 0; c < h; c++) gw[c] += gwRow[c];
-    }
-    for (int j = 0; j < nk; j++) MemorySegment.copy(gr, j * hp, dR, F, 4L * j * h, h);
+      MemorySegment.copy(gp, 0, dP, F, 4L * i * h, h);
+    });
+    parallel.run(nk, par, () -> new float[hp], (gr, j) -> {
+      Arrays.fill(gr, 0f);
+      for (int i = 0; i < nq; i++) {
+        float g = dS.getAtIndex(F, (long) i * nk + j);
+        if (g != 0f) tanhGrad(g, rh, j * hp, ph, i * hp, wh, hp, gr, null, 0);
+      }
+      MemorySegment.copy(gr, 0, dR, F, 4L * j * h, h);
+    });
+    double[] gw = new double[h];
+    for (int i = 0; i < nq; i++) for (int c = 0; c < h; c++) gw[c] += gwRows[i * hp + c];
     for (int c = 0; c < h; c++) dw.setAtIndex(F, c, (float) gw[c]);
+  }
+
+  /**
+   * For one pair with upstream gradient g and t = tanh(a + b): acc += g·w ⊙ (1 − t²), and, when
+   * {@code gw} is given, gw[go ..] += g·t (over hp, a multiple of the lanes).
+   */
+  private static void tanhGrad(float g, float[] a, int ao, float[] b, int bo, float[] wh, int hp, float[] acc, float[] gw, int go) {
+    final VectorSpecies<Float> sp = SPECIES;
+    FloatVector gv = FloatVector.broadcast(sp, g), one = FloatVector.broadcast(sp, 1f);
+    for (int c = 0; c < hp; c += LANES) {
+      FloatVector t = vtanhFast(FloatVector.fromArray(sp, a, ao + c).add(FloatVector.fromArray(sp, b, bo + c)));
+      FloatVector inner = gv.mul(FloatVector.fromArray(sp, wh, c)).mul(fma(t.neg(), t, one));
+      FloatVector.fromArray(sp, acc, c).add(inner).intoArray(acc, c);
+      if (gw != null) fma(gv, t, FloatVector.fromArray(sp, gw, go + c)).intoArray(gw, go + c);
+    }
   }
 
   /** Rows of {@code cols} floats copied into a heap array with rows of {@code padded} (zeros after). */
@@ -883,99 +940,194 @@ final class VectorKernels implements Kernels, VectorMath {
     return out;
   }
 
+  /**
+   * Fused additive attention, one query row per task: per key block the tanh-reduce scores
+   * ({@link #additiveBlock}), scale and mask, the online softmax (running max, sum, rescale), and
+   * P·V into the row's accumulator from V packed with padded rows. No n_q × n_k matrix unless the
+   * weights are asked for (then scaled scores are written per block and normalised at the end).
+   */
+  @Override
+  public void additiveAttentionForward(MemorySegment p, MemorySegment r, MemorySegment w, MemorySegment v, MemorySegment out,
+      MemorySegment weights, int nq, int nk, int h, int dv, float scale, MemorySegment mask) {
+    if (nq <= 0) return;
+    final int wd = WIDTH;
+    int dvp = roundUp(Math.max(dv, 1), wd);
+    boolean par = (long) nq * nk * (h * 8 + dv) >= PARALLEL_WORK;
+    float[] rt = packTransposed(r, Math.max(nk, 0), h, par);
+    float[] vp = new float[size((long) roundUp(Math.max(nk, 1), wd) * dvp, "values")];
+    for (int j = 0; j < nk; j++) MemorySegment.copy(v, F, 4L * j * dv, vp, j * dvp, dv);
+    float[] wh = w.asSlice(0, 4L * h).toArray(F);
+    parallel.run(nq, par, () -> new float[][] {new float[h], new float[wd], new float[dvp], new float[LANES]}, (sc, i) -> {
+      float[] ph = sc[0], s = sc[1], o = sc[2], sum = sc[3];
+      MemorySegment.copy(p, F, 4L * i * h, ph, 0, h);
+      Arrays.fill(o, 0f);
+      Arrays.fill(sum, 0f);
+      float m = NEG_INF;
+      long rowBase = (long) i * nk;
+      for (int blk = 0, blocks = ceilDiv(nk, wd); blk < blocks; blk++) {
+        int j0 = blk * wd, kLen = Math.min(wd, nk - j0);
+        additiveBlock(ph, rt, blk * h * wd, wh, h, s, 0);
+        scaleAndMask(s, 0, scale, mask, rowBase, j0, nk);
+        if (weights != null) copyOut(s, 0, kLen, weights, rowBase + j0);
+        float mNew = Math.max(m, rowMax(s, 0));
+        if (mNew == NEG_INF) continue;                                      // nothing allowed yet
+        float alpha = FloatMath.exp(m - mNew);                              // 0 at the first allowed block
+        m = mNew;
+        expAndSum(s, 0, mNew, sum, 0, alpha);
+        rowValues(s, kLen, vp, j0, dvp, o, alpha);
+      }
+      finishRow(o, 0, sum, 0, m, out, i, dv, weights, nk);
+    });
+  }
+
+  /** o = alpha·o + Σ_jj s[jj]·vp[(j0 + jj)·dvp ..] over dvp columns, four vectors at a time. */
+  private static void rowValues(float[] s, int kLen, float[] vp, int j0, int dvp, float[] o, float alpha) {
+    final VectorSpecies<Float> sp = SPECIES;
+    final int l = LANES;
+    FloatVector a = FloatVector.broadcast(sp, alpha);
+    for (int col = 0; col < dvp; col += WIDTH) {
+      FloatVector o0 = FloatVector.fromArray(sp, o, col).mul(a), o1 = FloatVector.fromArray(sp, o, col + l).mul(a);
+      FloatVector o2 = FloatVector.fromArray(sp, o, col + 2 * l).mul(a), o3 = FloatVector.fromArray(sp, o, col + 3 * l).mul(a);
+      for (int jj = 0; jj < kLen; jj++) {
+        FloatVector pb = FloatVector.broadcast(sp, s[jj]);
+        int vb = (j0 + jj) * dvp + col;
+        o0 = fma(pb, FloatVector.fromArray(sp, vp, vb), o0);
+        o1 = fma(pb, FloatVector.fromArray(sp, vp, vb + l), o1);
+        o2 = fma(pb, FloatVector.fromArray(sp, vp, vb + 2 * l), o2);
+        o3 = fma(pb, FloatVector.fromArray(sp, vp, vb + 3 * l), o3);
+      }
+      o0.intoArray(o, col);
+      o1.intoArray(o, col + l);
+      o2.intoArray(o, col + 2 * l);
+      o3.intoArray(o, col + 3 * l);
+    }
+  }
+
   // ---- top-k ------------------------------------------------------------------------------------
 
   /**
-   * Scores by the register tile (keys packed transposed one block at a time), candidates kept per
-   * chunk of {@value #TOPK_CHUNK} keys and query (a vector compare against the current k-th best
-   * skips most keys), then the chunk lists merged by (score descending, id ascending). The answer
-   * depends on the scores alone, not on the chunking or the thread count. Needs k ≤ n (callers
-   * check); slots beyond n get id −1 and score −∞.
+   * Per-thread state of top-k: one query panel packed transposed, 4 key rows, the tile's scores,
+   * and a sorted candidate list of k per query (best first) with each list's k-th score as the
+   * threshold (−∞ until full, +∞ for padding columns). Package-private members: see the class comment.
+   */
+  static final class TopKScratch {
+    final float[] keys4, s, best, thr;
+    final int[] bestId, filled;
+
+    TopKScratch(int d, int width, int nqPadded, int k) {
+      keys4 = new float[4 * d];
+      s = new float[4 * width];
+      best = new float[nqPadded * k];
+      bestId = new int[nqPadded * k];
+      filled = new int[nqPadded];
+      thr = new float[nqPadded];
+    }
+  }
+
+  /**
+   * Queries go in the register tile's B side (Qᵀ packed once per call, in panels of
+   * {@code 4·lanes} queries), keys on its A side, read 4 rows at a time straight from the segment
+   * (a memory-mapped index is never copied whole): a 4-key × panel tile of scores stays in
+   * registers over d, then one vector compare per tile row against the panel's k-th-best scores
+   * skips almost every key once the lists fill. Keys are split into chunks of {@value #TOPK_CHUNK};
+   * each thread keeps one bounded list of k per query over the chunks it claims (in increasing id
+   * order, so an equal later score never displaces an earlier id), and the threads' lists are merged
+   * by (score descending, id ascending) — the answer depends on the scores alone, not on the thread
+   * count. Needs k ≤ n (callers check); slots beyond n get id −1 and score −∞.
    */
   @Override
   public void topK(MemorySegment keys, int n, int d, MemorySegment queries, int nq, int k, MemorySegment ids,
       MemorySegment scores) {
     if (nq <= 0 || k <= 0) return;
     final int wd = WIDTH;
-    int chunks = Math.max(1, ceilDiv(n, TOPK_CHUNK)), kc = Math.min(k, TOPK_CHUNK), qTiles = ceilDiv(nq, 4);
-    float[] qt = new float[size((long) qTiles * 4 * d, "queries")];
-    MemorySegment.copy(queries, F, 0, qt, 0, size((long) nq * d, "queries"));
-    float[] best = new float[size((long) chunks * nq * kc, "top-k candidates")];
-    int[] bestId = new int[best.length], filled = new int[chunks * nq];
-    boolean par = (long) nq * n * d >= PARALLEL_WORK;
-    parallel.run(chunks, par, () -> new float[][] {new float[d * wd], new float[4 * wd], new float[d]}, (sc, chunk) -> {
-      float[] kt = sc[0], s = sc[1], row = sc[2];
-      int end = Math.min(n, (chunk + 1) * TOPK_CHUNK);
-      for (int j0 = chunk * TOPK_CHUNK; j0 < end; j0 += wd) {
-        int kLen = Math.min(wd, end - j0);
-        if (kLen < wd) Arrays.fill(kt, 0f);
-        for (int jj = 0; jj < kLen; jj++) {
-          MemorySegment.copy(keys, F, 4L * (j0 + jj) * d, row, 0, d);
-          for (int p = 0; p < d; p++) kt[p * wd + jj] = row[p];
-        }
-        for (int tile = 0; tile < qTiles; tile++) {
-          tile4x4(qt, 4 * tile * d, d, kt, 0, wd, d, s, 0, wd);
-          for (int r = 0, rows = Math.min(4, nq - 4 * tile); r < rows; r++) {
-            int list = chunk * nq + 4 * tile + r;
-            select(s, r * wd, kLen, j0, best, bestId, list * kc, kc, filled, list);
-          }
-        }
-      }
-    });
-    float[] mergedS = new float[k], tmpS = new float[k];
-    int[] mergedI = new int[k], tmpI = new int[k];
+    int panels = ceilDiv(nq, wd), nqp = panels * wd, chunks = Math.max(1, ceilDiv(n, TOPK_CHUNK));
+    float[] qt = new float[size((long) panels * d * wd, "queries")];       // qt[(panel·d + p)·wd + col] = Q[panel·wd + col][p]
     for (int i = 0; i < nq; i++) {
-      int have = 0;
-      for (int chunk = 0; chunk < chunks; chunk++) {                       // chunks in id order: on equal scores the earlier wins
-        int list = chunk * nq + i, base = list * kc, f = filled[list], total = Math.min(k, have + f);
-        for (int x = 0, y = 0, z = 0; z < total; z++) {
-          if (y >= f || (x < have && mergedS[x] >= best[base + y])) {
-            tmpS[z] = mergedS[x];
-            tmpI[z] = mergedI[x++];
-          } else {
-            tmpS[z] = best[base + y];
-            tmpI[z] = bestId[base + y++];
-          }
-        }
-        float[] fs = mergedS;
-        mergedS = tmpS;
-        tmpS = fs;
-        int[] fi = mergedI;
-        mergedI = tmpI;
-        tmpI = fi;
-        have = total;
-      }
-      for (int c = 0; c < k; c++) {
-        ids.setAtIndex(I, (long) i * k + c, c < have ? mergedI[c] : -1);
-        scores.setAtIndex(F, (long) i * k + c, c < have ? mergedS[c] : NEG_INF);
+      int base = (i / wd) * d * wd + i % wd;
+      for (int p = 0; p < d; p++) qt[base + p * wd] = queries.getAtIndex(F, (long) i * d + p);
+    }
+    boolean par = (long) nq * n * d >= PARALLEL_WORK;
+    java.util.List<TopKScratch> lists = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    parallel.run(chunks, par, () -> {
+      TopKScratch sc = new TopKScratch(d, wd, nqp, k);
+      java.util.Arrays.fill(sc.thr, NEG_INF);
+      for (int c = nq; c < nqp; c++) sc.thr[c] = Float.POSITIVE_INFINITY;  // padding columns never qualify
+      lists.add(sc);
+      return sc;
+    }, (sc, chunk) -> topKChunk(sc, keys, d, qt, panels, k, chunk * TOPK_CHUNK, Math.min(n, (chunk + 1) * TOPK_CHUNK)));
+    mergeLists(lists, nq, k, ids, scores);
+  }
+
+  private static void topKChunk(TopKScratch sc, MemorySegment keys, int d, float[] qt, int panels, int k, int from, int to) {
+    final int wd = WIDTH;
+    float[] kr = sc.keys4, s = sc.s;
+    for (int j0 = from; j0 < to; j0 += 4) {
+      int rows = Math.min(4, to - j0);
+      MemorySegment.copy(keys, F, 4L * j0 * d, kr, 0, rows * d);
+      if (rows < 4) Arrays.fill(kr, rows * d, 4 * d, 0f);
+      for (int panel = 0; panel < panels; panel++) {
+        tile4x4(kr, 0, d, qt, panel * d * wd, wd, d, s, 0, wd);
+        for (int r = 0; r < rows; r++) offerRow(sc, s, r * wd, panel * wd, j0 + r, k);
       }
     }
   }
 
-  /** Offers scores s[so .. so + kLen) (ids j0 + t) to a sorted candidate list, best first, earlier id first on ties. */
-  private static void select(float[] s, int so, int kLen, int j0, float[] best, int[] bestId, int base, int kc, int[] filled,
-      int list) {
-    int f = filled[list];
-    for (int t0 = 0; t0 < kLen; t0 += LANES) {
-      if (f == kc && !FloatVector.fromArray(SPECIES, s, so + t0).compare(VectorOperators.GT, best[base + kc - 1])
-          .and(SPECIES.indexInRange(t0, kLen)).anyTrue()) {
-        continue;                                                           // nothing here beats the k-th best
-      }
-      for (int t = t0, e = Math.min(t0 + LANES, kLen); t < e; t++) {
-        float sc = s[so + t];
-        if (f < kc || sc > best[base + kc - 1]) {
-          int pos = f < kc ? f++ : kc - 1;
-          while (pos > 0 && best[base + pos - 1] < sc) {
-            best[base + pos] = best[base + pos - 1];
-            bestId[base + pos] = bestId[base + pos - 1];
-            pos--;
-          }
-          best[base + pos] = sc;
-          bestId[base + pos] = j0 + t;
-        }
+  /** Offers key {@code id}'s scores s[so + t] to the lists of queries q0 + t (t < WIDTH). */
+  private static void offerRow(TopKScratch sc, float[] s, int so, int q0, int id, int k) {
+    for (int t0 = 0; t0 < WIDTH; t0 += LANES) {
+      long hits = FloatVector.fromArray(SPECIES, s, so + t0).compare(VectorOperators.GT, FloatVector.fromArray(SPECIES, sc.thr, q0 + t0))
+          .toLong();
+      while (hits != 0) {                                                   // rare once the lists fill
+        int t = Long.numberOfTrailingZeros(hits);
+        hits &= hits - 1;
+        insert(sc, q0 + t0 + t, s[so + t0 + t], id, k);
       }
     }
-    filled[list] = f;
+  }
+
+  /** Inserts (score, id) into query q's list (best first; an equal score stays behind the earlier ids). */
+  private static void insert(TopKScratch sc, int q, float score, int id, int k) {
+    float[] best = sc.best;
+    int[] bestId = sc.bestId;
+    int base = q * k, f = sc.filled[q];
+    int pos = f < k ? f++ : k - 1;
+    while (pos > 0 && best[base + pos - 1] < score) {
+      best[base + pos] = best[base + pos - 1];
+      bestId[base + pos] = bestId[base + pos - 1];
+      pos--;
+    }
+    best[base + pos] = score;
+    bestId[base + pos] = id;
+    sc.filled[q] = f;
+    if (f == k) sc.thr[q] = best[base + k - 1];
+  }
+
+  /** Merges the threads' lists per query by (score descending, id ascending) into the first k. */
+  private static void mergeLists(java.util.List<TopKScratch> lists, int nq, int k, MemorySegment ids, MemorySegment scores) {
+    int t = lists.size();
+    int[] at = new int[t];
+    for (int i = 0; i < nq; i++) {
+      Arrays.fill(at, 0);
+      for (int c = 0; c < k; c++) {
+        int pick = -1;
+        float bs = NEG_INF;
+        int bi = Integer.MAX_VALUE;
+        for (int x = 0; x < t; x++) {
+          TopKScratch sc = lists.get(x);
+          if (at[x] >= sc.filled[i]) continue;
+          float sv = sc.best[i * k + at[x]];
+          int iv = sc.bestId[i * k + at[x]];
+          if (pick < 0 || sv > bs || (sv == bs && iv < bi)) {
+            pick = x;
+            bs = sv;
+            bi = iv;
+          }
+        }
+        if (pick >= 0) at[pick]++;
+        ids.setAtIndex(I, (long) i * k + c, pick >= 0 ? bi : -1);
+        scores.setAtIndex(F, (long) i * k + c, pick >= 0 ? bs : NEG_INF);
+      }
+    }
   }
 
   // ---- DTW --------------------------------------------------------------------------------------
@@ -1020,6 +1172,91 @@ final class VectorKernels implements Kernels, VectorMath {
       double v = Math.min(cur.getAtIndex(D, j), left + cost.getAtIndex(F, j));
       cur.setAtIndex(D, j, v);
       left = v;
+    }
+  }
+
+  /**
+   * Many-pairs DTW with one pair per float64 lane: the pairs of a group of {@code 2·DOUBLES.length()}
+   * are interleaved into heap rows (x and y as doubles, lane = pair; two vectors per element), and
+   * the whole recurrence — cost, the three-way min, the left neighbour — runs lane-parallel. The
+   * left-neighbour chain (one min and one add per cell) bounds a single pair; here each step of it
+   * carries 2·8 pairs at 512 bits in two independent chains. Rows are banded by
+   * |i·m − j·n| ≤ band·m; windows only move right, so a row writes its window and the one cell left
+   * of it, and everything else a next row reads is still +∞. Groups in parallel.
+   */
+  @Override
+  public void dtwDistances(MemorySegment x, MemorySegment y, int pairs, int n, int m, int dim, int band, MemorySegment out) {
+    if (pairs <= 0) return;
+    if (n <= 0 || m <= 0) {
+      for (int p = 0; p < pairs; p++) out.setAtIndex(D, p, Double.POSITIVE_INFINITY);
+      return;
+    }
+    final int l2 = 2 * DOUBLES.length();
+    int groups = ceilDiv(pairs, l2);
+    boolean par = (long) pairs * n * m * Math.max(dim, 1) >= PARALLEL_WORK;
+    parallel.run(groups, par, () -> new double[][] {new double[size((long) n * dim * l2, "dtw x")], new double[size((long) m * dim * l2, "dtw y")],
+        new double[size((long) (m + 1) * l2, "dtw row")], new double[size((long) (m + 1) * l2, "dtw row")]},
+        (sc, g) -> dtwGroup(sc, x, y, pairs, g, n, m, dim, band, out));
+  }
+
+  private static void dtwGroup(double[][] sc, MemorySegment x, MemorySegment y, int pairs, int g, int n, int m, int dim, int band,
+      MemorySegment out) {
+    final VectorSpecies<Double> sp = DOUBLES;
+    final int l = sp.length(), l2 = 2 * l;
+    double[] xt = sc[0], yt = sc[1], prev = sc[2], cur = sc[3];
+    int p0 = g * l2, lanes = Math.min(l2, pairs - p0);
+    interleave(x, xt, p0, lanes, n * dim);
+    interleave(y, yt, p0, lanes, m * dim);
+    double inf = Double.POSITIVE_INFINITY;
+    Arrays.fill(prev, inf);
+    Arrays.fill(cur, inf);
+    Arrays.fill(prev, 0, l2, 0.0);                                         // D[−1][−1] = 0
+    DoubleVector infV = DoubleVector.broadcast(sp, inf);
+    for (int i = 0; i < n; i++) {
+      int lo = 0, hi = m;
+      if (band >= 0) {
+        long c = (long) i * m, w = (long) band * m;
+        lo = (int) Math.max(0, Math.ceilDiv(c - w, (long) n));
+        hi = (int) Math.min(m, Math.floorDiv(c + w, (long) n) + 1);
+      }
+      infV.intoArray(cur, lo * l2);                                         // the cell left of the window (column lo − 1)
+      infV.intoArray(cur, lo * l2 + l);
+      DoubleVector left0 = infV, left1 = infV;
+      DoubleVector diag0 = DoubleVector.fromArray(sp, prev, lo * l2), diag1 = DoubleVector.fromArray(sp, prev, lo * l2 + l);
+      int xo = i * dim * l2;
+      for (int j = lo; j < hi; j++) {
+        DoubleVector cost0 = DoubleVector.zero(sp), cost1 = cost0;
+        int yo = j * dim * l2;
+        for (int k = 0; k < dim; k++) {
+          int xk = xo + k * l2, yk = yo + k * l2;
+          DoubleVector d0 = DoubleVector.fromArray(sp, xt, xk).sub(DoubleVector.fromArray(sp, yt, yk));
+          DoubleVector d1 = DoubleVector.fromArray(sp, xt, xk + l).sub(DoubleVector.fromArray(sp, yt, yk + l));
+          cost0 = FMA ? d0.fma(d0, cost0) : d0.mul(d0).add(cost0);
+          cost1 = FMA ? d1.fma(d1, cost1) : d1.mul(d1).add(cost1);
+        }
+        int o = (j + 1) * l2;
+        DoubleVector up0 = DoubleVector.fromArray(sp, prev, o), up1 = DoubleVector.fromArray(sp, prev, o + l);
+        left0 = cost0.add(diag0.min(up0).min(left0));
+        left1 = cost1.add(diag1.min(up1).min(left1));
+        left0.intoArray(cur, o);
+        left1.intoArray(cur, o + l);
+        diag0 = up0;
+        diag1 = up1;
+      }
+      double[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    for (int t = 0; t < lanes; t++) out.setAtIndex(D, p0 + t, prev[m * l2 + t]);
+  }
+
+  /** dst[e·2L + t] = src[(p0 + t)·len + e] as doubles for t < lanes (zeros in the other lanes). */
+  private static void interleave(MemorySegment src, double[] dst, int p0, int lanes, int len) {
+    final int l = 2 * DOUBLES.length();
+    if (lanes < l) Arrays.fill(dst, 0, len * l, 0.0);
+    for (int t = 0; t < lanes; t++) {
+      long base = (long) (p0 + t) * len;
+      for (int e = 0; e < len; e++) dst[e * l + t] = src.getAtIndex(F, base + e);
     }
   }
 }

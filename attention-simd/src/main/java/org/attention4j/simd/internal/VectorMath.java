@@ -17,6 +17,9 @@ interface VectorMath {
   /** tanh x lane by lane, as {@link FloatMath#tanh} does for one float. */
   FloatVector tanh(FloatVector x);
 
+  /** The additive kernels' fast tanh lane by lane, as {@link FloatMath#tanhFast} does for one float. */
+  FloatVector tanhFast(FloatVector x);
+
   /** The sum of the lanes by a fixed pairwise tree. */
   float sumLanes(FloatVector v);
 }

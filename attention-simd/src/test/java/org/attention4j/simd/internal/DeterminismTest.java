@@ -82,4 +82,25 @@ class DeterminismTest {
     kernels(bits, 2).topK(kv, keys, dim, qv, queries, top, MemorySegment.ofArray(ids2), MemorySegment.ofArray(new float[queries * top]));
     assertArrayEquals(ids1, ids2, "top-k ids: 1 and 2 threads differ");
   }
+
+  @ParameterizedTest(name = "{0} bits") @MethodSource("widths")
+  void fusedAdditiveAdditiveBackwardAndManyPairsDtw(int bits) {
+    Random r = new Random(3);
+    int nq = 70, nk = 150, h = 40, dv = 20;
+    MemorySegment p = MemorySegment.ofArray(gaussian(r, nq * h, 1)), rr = MemorySegment.ofArray(gaussian(r, nk * h, 1));
+    MemorySegment w = MemorySegment.ofArray(gaussian(r, h, 0.2)), v = MemorySegment.ofArray(gaussian(r, nk * dv, 1));
+    MemorySegment g = MemorySegment.ofArray(gaussian(r, nq * nk, 1)), mask = Mask.causal().toSegment(nq, nk);
+    sameBits(bits, "fused additive output", nq * dv, x -> k(x).additiveAttentionForward(p, rr, w, v, out(x), null, nq, nk, h, dv,
+        1f, mask));
+    sameBits(bits, "additive backward dR", nk * h, x -> k(x).additiveBackward(p, rr, w, g, MemorySegment.ofArray(new float[nq * h]),
+        out(x), MemorySegment.ofArray(new float[h]), nq, nk, h));
+    sameBits(bits, "additive backward dw", h, x -> k(x).additiveBackward(p, rr, w, g, MemorySegment.ofArray(new float[nq * h]),
+        MemorySegment.ofArray(new float[nk * h]), out(x), nq, nk, h));
+    int pairs = 37, n = 60, m = 50;
+    MemorySegment xs = MemorySegment.ofArray(gaussian(r, pairs * n, 1)), ys = MemorySegment.ofArray(gaussian(r, pairs * m, 1));
+    double[] one = new double[pairs], two = new double[pairs];
+    kernels(bits, 1).dtwDistances(xs, ys, pairs, n, m, 1, 5, MemorySegment.ofArray(one));
+    kernels(bits, 2).dtwDistances(xs, ys, pairs, n, m, 1, 5, MemorySegment.ofArray(two));
+    assertArrayEquals(one, two, "many-pairs DTW: 1 and 2 threads differ");
+  }
 }

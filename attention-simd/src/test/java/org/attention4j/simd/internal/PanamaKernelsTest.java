@@ -215,7 +215,9 @@ class PanamaKernelsTest {
     MemorySegment out = mem.garbage(2);
     simd.additiveScores(mem.floats(new float[] {1e30f, -1e30f}), mem.floats(new float[] {0, 0}), mem.floats(new float[] {2, 3}),
         out, 1, 1, 2);
-    assertEquals(-1f, read(out)[0]);
+    float sat = FloatMath.tanhFast(Float.MAX_VALUE);                              // the clamp: within 4.2e-7 of 1, never above
+    assertTrue(sat <= 1f && sat >= 1f - 4.2e-7f, "saturated fast tanh, got " + sat);
+    assertEquals(-sat, read(out)[0], "2·tanh(huge) + 3·tanh(−huge), exactly −tanh(huge): the fast tanh is odd");
     MemorySegment many = mem.garbage(40);                                         // every lane saturates, both signs
     float[] p = new float[2 * 20];
     for (int j = 0; j < p.length; j++) p[j] = j % 2 == 0 ? Float.MAX_VALUE : -Float.MAX_VALUE;
