@@ -15,4 +15,6 @@ module org.attention4j.multihead {
 
   provides org.attention4j.api.spi.AttentionLayerProvider
       with org.attention4j.multihead.internal.MultiHeadLayerProvider;
+  provides org.attention4j.api.spi.ScenarioProvider
+      with org.attention4j.multihead.internal.scenario.SpecialisationScenario;
 }
