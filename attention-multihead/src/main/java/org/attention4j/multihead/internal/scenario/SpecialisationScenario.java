@@ -117,6 +117,7 @@ public final class SpecialisationScenario implements ScenarioProvider {
     for (int s = 0; s < SCORERS.size(); s++) {
       outcomes.add(train(ctx, task, SCORERS.get(s), heads, h, steps, batch, lr, evalCount, s));
     }
+    ctx.progress(1.0, "both layers trained and measured");
     LayerOutcome add = outcomes.get(0), dot = outcomes.get(1);
     int specialised = (add.specialised() ? 1 : 0) + (dot.specialised() ? 1 : 0);
     Verdict verdict = specialised == 2 ? Verdict.SUPPORTS : specialised == 1 ? Verdict.INCONCLUSIVE : Verdict.CONTRADICTS;
