@@ -30,8 +30,10 @@ Also writes, for the CLI test, attention-cli/src/test/resources/multihead/: quer
 values.npy ([B, n, d] float32), mask.npy ([B, n_q, n_k] bool) and key_padding.npy ([B, n_k] bool) in
 PyTorch's polarity, params.safetensors (kdim != vdim != E), output.npy and weights.npy from PyTorch.
 
-Run from anywhere: python3 attention-multihead/src/test/python/make_fixtures.py
-CI does not run it; the outputs are committed.
+Run from anywhere, with a python3 that has numpy and Debian's python3-torch 1.13.1 (it reports its
+version as 1.13.0a0): python3 attention-multihead/src/test/python/make_fixtures.py
+CI does not run it; the outputs are committed. Torch's random draws are seeded, so a rerun writes
+the same files.
 """
 import json
 import os
