@@ -49,7 +49,7 @@ final class AttendCommand implements Callable<Integer> {
   @Option(names = "--layer", paramLabel = "ID", description = "Use an attention layer (e.g. multihead) around the scorer.")
   String layerId;
 
-  @Option(names = "--heads", paramLabel = "H", description = "Heads of the layer (with --layer).")
+  @Option(names = "--heads", paramLabel = "H", description = "Heads of the layer (with --layer); must divide the query width.")
   Integer heads;
 
   @Option(names = "--normalizer", paramLabel = "ID", defaultValue = "softmax",
@@ -64,6 +64,9 @@ final class AttendCommand implements Callable<Integer> {
       "Parameter file (.safetensors, F32 or F64) of the scorer or layer; tensor names are exact:",
       "  additive: W_q [h, d_q], W_k [h, d_k], v [h], b [h] (optional, 0 when absent);",
       "  bilinear: W [d_q, d_k]; dot, scaled-dot: none.",
+      "  --layer multihead: PyTorch's nn.MultiheadAttention names, in_proj_weight [3E, E] (or q_proj_weight [E, E],",
+      "  k_proj_weight [E, d_k], v_proj_weight [E, d_v]), in_proj_bias [3E], out_proj.weight [E, E], out_proj.bias [E]",
+      "  (biases optional), plus the head scorer's tensors with a leading H (additive: W_q [H, h, E/H], ...).",
       "Without it, parameters come from --seed (additive: hidden size --set h=N, default 64).",
       "A wrong shape, or a missing or unknown tensor, exits 2 naming what is expected."})
   Path params;

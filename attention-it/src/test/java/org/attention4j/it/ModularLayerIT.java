@@ -70,7 +70,7 @@ class ModularLayerIT {
     ModuleLayer layer = layer(Set.of(API));
     Set<String> resolved = layer.modules().stream().map(Module::getName).collect(Collectors.toCollection(TreeSet::new));
     Set<String> providing = Set.of(API, "org.attention4j.simd", "org.attention4j.bilinear", "org.attention4j.additive",
-        "org.attention4j.sparse", "org.attention4j.theory");
+        "org.attention4j.sparse", "org.attention4j.theory", "org.attention4j.multihead");
     assertTrue(resolved.containsAll(providing),
         "modules bound from root " + API + ": expected " + providing + ", got " + resolved);
 
@@ -78,7 +78,8 @@ class ModularLayerIT {
     assertEquals(Set.of("scalar", "simd"), ids(layer, loader, "KernelProvider"));
     assertContains(ids(layer, loader, "NormalizerProvider"), "softmax", "sparsemax", "entmax15");
     assertContains(ids(layer, loader, "ScorerProvider"), "dot", "scaled-dot", "additive");
-    assertContains(ids(layer, loader, "ScenarioProvider"), "gibbs-temperature");
+    assertContains(ids(layer, loader, "ScenarioProvider"), "gibbs-temperature", "multihead-specialisation");
+    assertContains(ids(layer, loader, "AttentionLayerProvider"), "multihead");
   }
 
   private static void assertContains(Set<String> actual, String... expected) {
@@ -95,7 +96,7 @@ class ModularLayerIT {
     List<String> lines = new ArrayList<>();
     for (Object d : descriptors) lines.add(d.toString());
     for (String id : List.of("id=scalar", "id=simd", "id=softmax", "id=sparsemax", "id=entmax15", "id=dot", "id=scaled-dot",
-        "id=additive", "id=gibbs-temperature")) {
+        "id=additive", "id=gibbs-temperature", "id=multihead")) {
       assertTrue(lines.stream().anyMatch(l -> l.contains(id) && l.contains("module-path")),
           "registry in the layer: expected " + id + " from the module path, got " + lines);
     }
