@@ -50,6 +50,7 @@ public final class Main {
       return 0;
     }
     SparkSession spark = null;
+    boolean ours = false;                    // stop only a session this call started (not an embedding one)
     try {
       JobArgs a = switch (job) {
         case "attend" -> JobArgs.parse(job, rest, AttendJob.VALUED, AttendJob.FLAGS);
@@ -57,6 +58,7 @@ public final class Main {
         case "align" -> JobArgs.parse(job, rest, AlignJob.VALUED, AlignJob.FLAGS);
         default -> throw new IllegalArgumentException("job: expected attend, retrieve or align, got '" + job + "'");
       };
+      ours = SparkSession.getDefaultSession().isEmpty() && SparkSession.getActiveSession().isEmpty();
       spark = session("attention4j-" + job, a.get("--master"));
       String summary = switch (job) {
         case "attend" -> AttendJob.run(spark, AttendJob.parse(a)).json();
@@ -69,7 +71,7 @@ public final class Main {
         err.println("attention4j spark " + job + ": done " + summary);
       }
       return 0;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {                // SparkException is checked but thrown from Scala undeclared
       Optional<IllegalArgumentException> bad = badInput(e);
       if (bad.isPresent()) {
         err.println("attention4j spark " + job + ": " + bad.get().getMessage());
@@ -79,7 +81,7 @@ public final class Main {
       e.printStackTrace(err);
       return 1;
     } finally {
-      if (spark != null) spark.stop();
+      if (spark != null && ours) spark.stop();
     }
   }
 

@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The attend job against the single-machine attention (the api's facade on all keys), both modes. */
 class AttendJobTest {
-  static final int NQ = 3000, NK = 4000, D = 16, DV = 8;
+  static final int NQ = 1200, NK = 2000, D = 16, DV = 8;
   static final float[] Q = SparkTests.random(1, NQ, D), K = SparkTests.random(2, NK, D), V = SparkTests.random(3, NK, DV);
 
   @TempDir static Path tmp;
@@ -69,23 +69,27 @@ class AttendJobTest {
     assertTrue(worst <= tol, "max |diff| " + worst + " at row " + (at / DV) + " col " + (at % DV) + " (tolerance " + tol + ")");
   }
 
-  @ParameterizedTest(name = "{0} {1} {2} T={3}")
+  @ParameterizedTest(name = "{0} {1} {2} T={3} {4}")
   @CsvSource({
-      "scaled-dot, softmax, broadcast, 1",
-      "scaled-dot, softmax, partitioned, 1",
-      "additive, softmax, partitioned, 0.5",
-      "bilinear, softmax, broadcast, 2",
-      "dot, sparsemax, broadcast, 1"})
-  void equalsSingleMachineAttention(String scorer, String normalizer, String mode, float temperature) {
+      "scaled-dot, softmax, broadcast, 1, ",
+      "scaled-dot, softmax, partitioned, 1, ",
+      "additive, softmax, partitioned, 0.5, h=8",
+      "bilinear, softmax, broadcast, 2, ",
+      "dot, sparsemax, broadcast, 1, "})
+  void equalsSingleMachineAttention(String scorer, String normalizer, String mode, float temperature, String set) {
+    Map<String, String> settings = set == null ? Map.of() : Map.of(set.split("=")[0], set.split("=")[1]);
+    List<String> extra = set == null ? List.of() : List.of("--set", set);
     Path out = tmp.resolve("out-" + scorer + "-" + normalizer + "-" + mode);
-    AttendJob.Summary s = AttendJob.run(SparkTests.spark(), AttendJob.parse(JobArgs.parse("attend", List.of(
-        "--queries", tmp.resolve("queries").toString(), "--keys", tmp.resolve("kv").toString(), "--scorer", scorer,
-        "--normalizer", normalizer, "--temperature", Float.toString(temperature), "--mode", mode, "--key-partitions", "3",
-        "--block-rows", "500", "--out", out.toString()), AttendJob.VALUED, AttendJob.FLAGS)));
+    List<String> args = concat(List.of("--queries", tmp.resolve("queries").toString(), "--keys",
+        tmp.resolve("kv").toString(), "--scorer", scorer, "--normalizer", normalizer, "--temperature",
+        Float.toString(temperature), "--mode", mode, "--key-partitions", "3", "--block-rows", "500", "--out", out.toString()),
+        extra.toArray(String[]::new));
+    AttendJob.Summary s = AttendJob.run(SparkTests.spark(), AttendJob.parse(JobArgs.parse("attend", args, AttendJob.VALUED,
+        AttendJob.FLAGS)));
     assertEquals(mode, s.mode());
     assertEquals(NQ, s.queries());
     if (mode.equals("partitioned")) assertEquals(3, s.keyPartitions());
-    assertClose(reference(scorer, normalizer, temperature, Map.of()), SparkTests.readOutput(out, "output", NQ, DV), 1e-5);
+    assertClose(reference(scorer, normalizer, temperature, settings), SparkTests.readOutput(out, "output", NQ, DV), 1e-5);
   }
 
   @Test void autoModeBroadcastsSmallSetsAndPartitionsLargeOnes() {
