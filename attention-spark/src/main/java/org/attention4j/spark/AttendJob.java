@@ -34,6 +34,7 @@ import org.attention4j.api.spi.Normalizer;
 import org.attention4j.api.spi.Scorer;
 import org.attention4j.spark.internal.Inputs;
 import org.attention4j.spark.internal.MechanismSpec;
+import org.attention4j.spark.internal.Outputs;
 import org.attention4j.spark.internal.RowReader;
 import org.attention4j.spark.internal.SoftmaxPartial;
 import org.attention4j.spark.internal.VectorColumn;
@@ -202,8 +203,7 @@ public final class AttendJob {
       StructType schema = new StructType().add("id", DataTypes.LongType, false)
           .add("output", DataTypes.createArrayType(DataTypes.FloatType, false), false);
       Dataset<Row> result = spark.createDataFrame(rows, schema);
-      result.write().mode("overwrite").parquet(o.out());
-      long nq = spark.read().parquet(o.out()).count();
+      long nq = Outputs.write(result, o.out(), "output", false, dv);
       return new Summary(mode.name().toLowerCase(java.util.Locale.ROOT), nq, nk, usedParts, dq, dv, o.scorer(),
           o.normalizer(), spec.kernels().id(), (System.nanoTime() - t0) / 1_000_000);
     }

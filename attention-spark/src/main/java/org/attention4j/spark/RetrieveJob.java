@@ -32,6 +32,7 @@ import org.attention4j.api.spi.Kernels;
 import org.attention4j.spark.AttendJob.QueryBlock;
 import org.attention4j.spark.internal.ExecutorRegistry;
 import org.attention4j.spark.internal.Inputs;
+import org.attention4j.spark.internal.Outputs;
 import org.attention4j.spark.internal.RowReader;
 import scala.Tuple2;
 
@@ -128,8 +129,8 @@ public final class RetrieveJob {
       StructType schema = new StructType().add("id", DataTypes.LongType, false)
           .add("ids", DataTypes.createArrayType(DataTypes.LongType, false), false)
           .add("scores", DataTypes.createArrayType(DataTypes.FloatType, false), false);
-      spark.createDataFrame(rows, schema).write().mode("overwrite").parquet(o.out());
-      long nq = spark.read().parquet(o.out()).count();
+      Dataset<Row> result = spark.createDataFrame(rows, schema);
+      long nq = Outputs.write(result, o.out(), "ids", true, top);
       return new Summary(nq, nk, used, top, ExecutorRegistry.get(plugins, Optional.ofNullable(kernelsId)).kernels().id(),
           (System.nanoTime() - t0) / 1_000_000);
     }
