@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Many-pairs alignment equals attention-align's Aligner on each pair (float64: exactly). */
 class AlignJobTest {
-  static final int PAIRS = 300, DIM = 2;
+  static final int PAIRS = 150, DIM = 2;
   static final List<float[][]> SERIES = new ArrayList<>();
 
   @TempDir static Path tmp;

@@ -107,6 +107,40 @@ class AttendJobTest {
     assertClose(expected, SparkTests.readOutput(large, "output", NQ, DV), 1e-5);
   }
 
+  @Test void parametersFromAFileReachEveryTask() {
+    float[] w = SparkTests.random(9, D, D);
+    Path params = tmp.resolve("bilinear.safetensors"), out = tmp.resolve("out-params");
+    try (BufferAllocator root = new RootAllocator(); org.attention4j.api.ParameterSet set = new org.attention4j.api.ParameterSet()) {
+      set.put("W", DenseMatrices.of(root, "W", D, D, w));
+      org.attention4j.api.io.MatrixFiles.writeParameters(params, set);
+    }
+    AttendJob.run(SparkTests.spark(), AttendJob.parse(JobArgs.parse("attend", List.of("--queries",
+        tmp.resolve("queries").toString(), "--keys", tmp.resolve("kv").toString(), "--scorer", "bilinear", "--params",
+        params.toString(), "--mode", "partitioned", "--key-partitions", "2", "--out", out.toString()), AttendJob.VALUED,
+        AttendJob.FLAGS)));
+    // reference: softmax(Q W Kᵀ) V in float64
+    float[] expected = new float[NQ * DV];
+    double[] s = new double[NK];
+    for (int i = 0; i < NQ; i++) {
+      double[] qw = new double[D];
+      for (int a = 0; a < D; a++) for (int b = 0; b < D; b++) qw[b] += (double) Q[i * D + a] * w[a * D + b];
+      double m = Double.NEGATIVE_INFINITY, sum = 0;
+      for (int j = 0; j < NK; j++) {
+        double x = 0;
+        for (int b = 0; b < D; b++) x += qw[b] * K[j * D + b];
+        s[j] = x;
+        m = Math.max(m, x);
+      }
+      for (int j = 0; j < NK; j++) sum += s[j] = Math.exp(s[j] - m);
+      for (int c = 0; c < DV; c++) {
+        double acc = 0;
+        for (int j = 0; j < NK; j++) acc += s[j] * V[j * DV + c];
+        expected[i * DV + c] = (float) (acc / sum);
+      }
+    }
+    assertClose(expected, SparkTests.readOutput(out, "output", NQ, DV), 1e-5);
+  }
+
   static List<String> concat(List<String> a, String... more) {
     List<String> out = new java.util.ArrayList<>(a);
     out.addAll(List.of(more));
