@@ -70,7 +70,7 @@ public final class AlignJob {
 
   public static Summary run(SparkSession spark, Options o) {
     long t0 = System.nanoTime();
-    Dataset<Row> df = spark.read().parquet(o.pairs());
+    Dataset<Row> df = org.attention4j.spark.internal.Inputs.parquet(spark, o.pairs(), "--pairs");
     String name = "--pairs " + o.pairs();
     var idType = VectorColumn.field(df.schema(), o.idColumn(), "--id-column", name).dataType();
     if (!(idType instanceof LongType) && !(idType instanceof IntegerType)) {

@@ -176,6 +176,7 @@ public final class AttendJob {
       }
 
       JavaRDD<Row> rows;
+      List<JavaRDD<?>> cached = new ArrayList<>();
       int dvFinal = dv;
       int usedParts;
       if (mode == Mode.BROADCAST) {
@@ -193,6 +194,8 @@ public final class AttendJob {
             .mapPartitionsWithIndex((idx, it) -> queryBlocks(idx, it, qReader, dq, o.blockRows()), false)
             .persist(StorageLevel.MEMORY_AND_DISK());
         JavaRDD<KvBlock> kvs = kvBlocks.filter(k -> k.rows() > 0).persist(StorageLevel.MEMORY_AND_DISK());
+        cached.add(qBlocks);
+        cached.add(kvs);
         usedParts = (int) kvs.count();
         float temperature = o.temperature();
         JavaPairRDD<Long, SoftmaxPartial> partials = qBlocks.cartesian(kvs)
@@ -204,6 +207,7 @@ public final class AttendJob {
           .add("output", DataTypes.createArrayType(DataTypes.FloatType, false), false);
       Dataset<Row> result = spark.createDataFrame(rows, schema);
       long nq = Outputs.write(result, o.out(), "output", false, dv);
+      cached.forEach(r -> r.unpersist(false));
       return new Summary(mode.name().toLowerCase(java.util.Locale.ROOT), nq, nk, usedParts, dq, dv, o.scorer(),
           o.normalizer(), spec.kernels().id(), (System.nanoTime() - t0) / 1_000_000);
     }

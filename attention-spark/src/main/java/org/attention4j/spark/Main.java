@@ -109,7 +109,11 @@ public final class Main {
   static Optional<IllegalArgumentException> badInput(Throwable e) {
     Set<Throwable> seen = new HashSet<>();
     for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
-      if (t instanceof IllegalArgumentException iae && iae.getClass() == IllegalArgumentException.class) return Optional.of(iae);
+      if (t instanceof IllegalArgumentException iae) return Optional.of(iae);
+    }
+    // a matrix file the driver could not read (as the CLI: an input error)
+    if (e instanceof java.io.UncheckedIOException u) {
+      return Optional.of(new IllegalArgumentException(String.valueOf(u.getMessage()).replaceAll("\\s*\\R\\s*", " "), u));
     }
     // a task's exception reaches the driver as text when its class is not the driver's; keep the message
     String msg = String.valueOf(e.getMessage());

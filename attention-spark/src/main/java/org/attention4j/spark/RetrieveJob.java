@@ -131,6 +131,8 @@ public final class RetrieveJob {
           .add("scores", DataTypes.createArrayType(DataTypes.FloatType, false), false);
       Dataset<Row> result = spark.createDataFrame(rows, schema);
       long nq = Outputs.write(result, o.out(), "ids", true, top);
+      kBlocks.unpersist(false);
+      qBlocks.unpersist(false);
       return new Summary(nq, nk, used, top, ExecutorRegistry.get(plugins, Optional.ofNullable(kernelsId)).kernels().id(),
           (System.nanoTime() - t0) / 1_000_000);
     }

@@ -109,6 +109,13 @@ class FailuresTest {
     assertTrue(r.getValue().contains("array<float> or binary"), r.getValue());
   }
 
+  @Test void aMissingDatasetIsNamed() {
+    var r = main("align", "--master", "local[2,2]", "--pairs", tmp.resolve("no-such-pairs").toString(), "--out",
+        tmp.resolve("w").toString());
+    assertEquals(2, r.getKey(), r.getValue());
+    assertTrue(r.getValue().contains("--pairs: expected a Parquet dataset, got "), r.getValue());
+  }
+
   @Test void oldJdk25UpdatesAreRefusedWithAClearMessage() {
     assertTrue(Main.checkJdk(Runtime.Version.parse("25.0.3")).isEmpty());
     assertTrue(Main.checkJdk(Runtime.Version.parse("26")).isEmpty());

@@ -57,11 +57,21 @@ public final class Inputs {
       Matrix m = readMatrix(path, option, allocator);
       return fromMatrix(spark, m, idColumn, vectorColumn);
     }
-    if (!path.contains("://") && !Files.exists(Path.of(path))) {
-      throw new IllegalArgumentException(option + ": expected a Parquet dataset or a .npy/.csv/.arrow file, got " + path
-          + " (does not exist)");
+    return parquet(spark, path, option);
+  }
+
+  /** A Parquet dataset; a path Spark cannot read is refused naming the option (exit 2). */
+  public static Dataset<Row> parquet(SparkSession spark, String path, String option) {
+    try {
+      return spark.read().parquet(path);
+    } catch (Exception e) {                  // AnalysisException is checked but thrown from Scala undeclared
+      if (e instanceof org.apache.spark.sql.AnalysisException) {
+        throw new IllegalArgumentException(option + ": expected a Parquet dataset" + (option.equals("--pairs") ? "" : " or a "
+            + ".npy/.csv/.arrow file") + ", got " + path + " (" + String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+            + ")", e);
+      }
+      throw e;
     }
-    return spark.read().parquet(path);
   }
 
   /** Rows (id, binary vector) of a matrix held on the driver. */
