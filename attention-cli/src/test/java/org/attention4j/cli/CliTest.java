@@ -63,7 +63,7 @@ class CliTest {
     }
     for (String key : new String[] {"kernel:simd", "normalizer:softmax", "normalizer:sparsemax", "normalizer:entmax15",
         "scorer:dot", "scorer:scaled-dot", "scorer:bilinear", "scorer:additive", "scenario:gibbs-temperature",
-        "scenario:bio-dendrite", "scenario:bio-and-gate", "scenario:alignment-landscape"}) {
+        "scenario:bio-dendrite", "scenario:bio-and-gate", "scenario:alignment-landscape", "scenario:graph-gat"}) {
       JsonNode n = byKey.get(key);
       assertTrue(n != null, key + " missing from " + byKey.keySet());
       assertEquals("active", n.get("status").asText(), key);
