@@ -12,7 +12,9 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.attention4j.api.DenseMatrices;
 import org.attention4j.api.spi.ProviderConfig;
+import org.attention4j.graph.internal.Csr;
 import org.attention4j.graph.internal.GraphLayer;
+import org.attention4j.graph.internal.Kind;
 import org.attention4j.graph.internal.Network;
 import org.attention4j.train.Adam;
 import org.attention4j.train.LossResult;
@@ -213,7 +215,8 @@ public final class NodeClassifier {
     Arrays.fill(trainLabels, UNLABELLED);
     for (int i : train) trainLabels[i] = labels[i];
 
-    Network.Spec spec = new Network.Spec(b.kind, featureDim, b.hidden, b.heads, c, b.outputHeads, b.layers, b.dropout,
+    Csr csr = new Csr(n, graph.offsets(), graph.sources(), graph.targets());
+    Network.Spec spec = new Network.Spec(Kind.valueOf(b.kind.name()), featureDim, b.hidden, b.heads, c, b.outputHeads, b.layers, b.dropout,
         b.attentionDropout, b.scorer);
     BufferAllocator alloc = providers.allocator().newChildAllocator("graph-train", 0, Long.MAX_VALUE);
     try (alloc) {
@@ -226,17 +229,17 @@ public final class NodeClassifier {
             .shuffle(false).seed(b.seed).cancellation(b.cancellation).build()
             .fit(train.length, (batch, gradients) -> {
               Map<String, float[]> p = net.values();
-              Network.Pass pass = net.forward(graph, features, p, true, Network.mix(b.seed, 1_000_003L + batch.epoch()));
+              Network.Pass pass = net.forward(csr, features, p, true, Network.mix(b.seed, 1_000_003L + batch.epoch()));
               try (FixedSizeListVector logits = DenseMatrices.of(batch.allocator(), "logits", n, c, pass.logits());
                    LossResult loss = ce.compute(logits, trainLabels, batch.allocator())) {
                 Map<String, float[]> g = net.zeroGradients();
-                net.backward(graph, pass, DenseMatrices.toArray(loss.gradient()), p, g);
+                net.backward(csr, pass, DenseMatrices.toArray(loss.gradient()), p, g);
                 Network.store(g, gradients);
                 return loss.value();
               }
             }, alloc);
         Map<String, float[]> p = net.values();
-        Network.Pass pass = net.forward(graph, features, p, false, 0);
+        Network.Pass pass = net.forward(csr, features, p, false, 0);
         int[] predictions = argmax(pass.logits(), n, c);
         List<EdgeWeights> weights = new ArrayList<>();
         for (int l = 0; l < net.layerCount(); l++) {

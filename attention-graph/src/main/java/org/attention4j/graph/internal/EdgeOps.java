@@ -1,6 +1,6 @@
 package org.attention4j.graph.internal;
 
-import org.attention4j.graph.Graph;
+
 
 /**
  * The shared per-node and per-edge steps of the graph layers. Sums run in double and are rounded
@@ -49,7 +49,7 @@ final class EdgeOps {
   }
 
   /** Softmax of e [E, H] over each node's received edges, per head. A node with no edges has none. */
-  static float[] softmax(Graph g, float[] e, int heads) {
+  static float[] softmax(Csr g, float[] e, int heads) {
     int[] off = g.offsets();
     float[] a = new float[e.length];
     for (int i = 0; i < g.nodes(); i++) {
@@ -71,7 +71,7 @@ final class EdgeOps {
   }
 
   /** de_ij = α_ij (dα_ij − Σ_k α_ik dα_ik), per node and head. */
-  static float[] softmaxBackward(Graph g, float[] alpha, float[] dAlpha, int heads) {
+  static float[] softmaxBackward(Csr g, float[] alpha, float[] dAlpha, int heads) {
     int[] off = g.offsets();
     float[] de = new float[alpha.length];
     for (int i = 0; i < g.nodes(); i++) {
@@ -94,7 +94,7 @@ final class EdgeOps {
   }
 
   /** out_i = Σ_j α_ij m_j per head, concatenated [n, H·D] or averaged [n, D], plus bias. */
-  static float[] aggregate(Graph g, float[] alpha, float[] msg, int heads, int dim, boolean concat, float[] bias) {
+  static float[] aggregate(Csr g, float[] alpha, float[] msg, int heads, int dim, boolean concat, float[] bias) {
     int n = g.nodes(), hd = heads * dim, outDim = concat ? hd : dim;
     int[] off = g.offsets(), src = g.sources();
     float[] out = new float[n * outDim];
@@ -132,7 +132,7 @@ final class EdgeOps {
   }
 
   /** Backward of {@link #aggregate}: returns dα [E, H] and adds dm_j += α_ij dOut_i into dMsg. */
-  static float[] aggregateBackward(Graph g, float[] alpha, float[] msg, float[] dOut, int heads, int dim, boolean concat,
+  static float[] aggregateBackward(Csr g, float[] alpha, float[] msg, float[] dOut, int heads, int dim, boolean concat,
       float[] dMsg) {
     int n = g.nodes(), hd = heads * dim, outDim = concat ? hd : dim;
     int[] off = g.offsets(), src = g.sources();

@@ -3,7 +3,7 @@ package org.attention4j.graph.internal;
 import java.util.List;
 import java.util.Map;
 import org.attention4j.api.ParameterSet.TensorSpec;
-import org.attention4j.graph.Graph;
+
 
 /**
  * GAT (Veličković et al. 2018): z = h Wᵀ, e_ij = LeakyReLU(a_dstᵀ z_i + a_srcᵀ z_j) per head (the
@@ -23,7 +23,7 @@ final class GatLayer extends GraphLayer {
 
   private record Extra(float[] u) {}   // pre-activation scores [E, H]
 
-  @Override protected float[] messages(Graph g, State s, Map<String, float[]> p) {
+  @Override protected float[] messages(Csr g, State s, Map<String, float[]> p) {
     return EdgeOps.project(s.x, g.nodes(), in, p.get(prefix + "W"), heads * dim);
   }
 
@@ -40,7 +40,7 @@ final class GatLayer extends GraphLayer {
     return r;
   }
 
-  @Override protected float[] scores(Graph g, State s, Map<String, float[]> p) {
+  @Override protected float[] scores(Csr g, State s, Map<String, float[]> p) {
     int n = g.nodes();
     float[] ss = halves(s.msg, p.get(prefix + "a_src"), n), sd = halves(s.msg, p.get(prefix + "a_dst"), n);
     int[] src = g.sources(), dst = g.targets();
@@ -56,7 +56,7 @@ final class GatLayer extends GraphLayer {
     return e;
   }
 
-  @Override protected void scoresBackward(Graph g, State s, float[] de, Map<String, float[]> p,
+  @Override protected void scoresBackward(Csr g, State s, float[] de, Map<String, float[]> p,
       Map<String, float[]> grads, float[] dMsg, float[] dx) {
     int n = g.nodes();
     float[] u = ((Extra) s.extra).u();
@@ -89,7 +89,7 @@ final class GatLayer extends GraphLayer {
     for (int c = 0; c < ga.length; c++) da[c] += (float) ga[c];
   }
 
-  @Override protected void messagesBackward(Graph g, State s, float[] dMsg, Map<String, float[]> p,
+  @Override protected void messagesBackward(Csr g, State s, float[] dMsg, Map<String, float[]> p,
       Map<String, float[]> grads, float[] dx) {
     EdgeOps.projectBackward(s.x, g.nodes(), in, p.get(prefix + "W"), heads * dim, dMsg, grads.get(prefix + "W"), dx);
   }

@@ -3,7 +3,7 @@ package org.attention4j.graph.internal;
 import java.util.List;
 import java.util.Map;
 import org.attention4j.api.ParameterSet.TensorSpec;
-import org.attention4j.graph.Graph;
+
 
 /**
  * GATv2 (Brody et al. 2022): e_ij = aᵀ LeakyReLU(W [h_i ‖ h_j]) = aᵀ LeakyReLU(W_r h_i + W_l h_j)
@@ -24,11 +24,11 @@ final class GatV2Layer extends GraphLayer {
 
   private record Extra(float[] zr) {}
 
-  @Override protected float[] messages(Graph g, State s, Map<String, float[]> p) {
+  @Override protected float[] messages(Csr g, State s, Map<String, float[]> p) {
     return EdgeOps.project(s.x, g.nodes(), in, p.get(prefix + "W_l"), heads * dim);
   }
 
-  @Override protected float[] scores(Graph g, State s, Map<String, float[]> p) {
+  @Override protected float[] scores(Csr g, State s, Map<String, float[]> p) {
     float[] zr = EdgeOps.project(s.x, g.nodes(), in, p.get(prefix + "W_r"), heads * dim);
     s.extra = new Extra(zr);
     float[] zl = s.msg, a = p.get(prefix + "a");
@@ -49,7 +49,7 @@ final class GatV2Layer extends GraphLayer {
     return e;
   }
 
-  @Override protected void scoresBackward(Graph g, State s, float[] de, Map<String, float[]> p,
+  @Override protected void scoresBackward(Csr g, State s, float[] de, Map<String, float[]> p,
       Map<String, float[]> grads, float[] dMsg, float[] dx) {
     float[] zr = ((Extra) s.extra).zr(), zl = s.msg, a = p.get(prefix + "a");
     int[] src = g.sources(), dst = g.targets();
@@ -76,7 +76,7 @@ final class GatV2Layer extends GraphLayer {
     EdgeOps.projectBackward(s.x, g.nodes(), in, p.get(prefix + "W_r"), hd, dzr, grads.get(prefix + "W_r"), dx);
   }
 
-  @Override protected void messagesBackward(Graph g, State s, float[] dMsg, Map<String, float[]> p,
+  @Override protected void messagesBackward(Csr g, State s, float[] dMsg, Map<String, float[]> p,
       Map<String, float[]> grads, float[] dx) {
     EdgeOps.projectBackward(s.x, g.nodes(), in, p.get(prefix + "W_l"), heads * dim, dMsg, grads.get(prefix + "W_l"), dx);
   }

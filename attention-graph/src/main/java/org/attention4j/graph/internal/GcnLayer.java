@@ -3,7 +3,7 @@ package org.attention4j.graph.internal;
 import java.util.List;
 import java.util.Map;
 import org.attention4j.api.ParameterSet.TensorSpec;
-import org.attention4j.graph.Graph;
+
 
 /**
  * GCN (Kipf and Welling 2017), the fixed-averaging baseline: z = h Wᵀ and
@@ -21,7 +21,7 @@ final class GcnLayer extends GraphLayer {
 
   @Override protected boolean attends() { return false; }
 
-  @Override protected float[] fixedWeights(Graph g) {
+  @Override protected float[] fixedWeights(Csr g) {
     int[] src = g.sources(), dst = g.targets();
     float[] w = new float[g.edges() * heads];
     for (int k = 0; k < src.length; k++) {
@@ -32,16 +32,16 @@ final class GcnLayer extends GraphLayer {
     return w;
   }
 
-  @Override protected float[] messages(Graph g, State s, Map<String, float[]> p) {
+  @Override protected float[] messages(Csr g, State s, Map<String, float[]> p) {
     return EdgeOps.project(s.x, g.nodes(), in, p.get(prefix + "W"), heads * dim);
   }
 
-  @Override protected float[] scores(Graph g, State s, Map<String, float[]> p) { throw new UnsupportedOperationException(); }
+  @Override protected float[] scores(Csr g, State s, Map<String, float[]> p) { throw new UnsupportedOperationException(); }
 
-  @Override protected void scoresBackward(Graph g, State s, float[] de, Map<String, float[]> p,
+  @Override protected void scoresBackward(Csr g, State s, float[] de, Map<String, float[]> p,
       Map<String, float[]> grads, float[] dMsg, float[] dx) {}
 
-  @Override protected void messagesBackward(Graph g, State s, float[] dMsg, Map<String, float[]> p,
+  @Override protected void messagesBackward(Csr g, State s, float[] dMsg, Map<String, float[]> p,
       Map<String, float[]> grads, float[] dx) {
     EdgeOps.projectBackward(s.x, g.nodes(), in, p.get(prefix + "W"), heads * dim, dMsg, grads.get(prefix + "W"), dx);
   }

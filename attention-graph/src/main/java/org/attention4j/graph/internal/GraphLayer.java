@@ -3,7 +3,7 @@ package org.attention4j.graph.internal;
 import java.util.List;
 import java.util.Map;
 import org.attention4j.api.ParameterSet.TensorSpec;
-import org.attention4j.graph.Graph;
+
 
 /**
  * One graph layer: messages m_j (per head, width F'), weights α_ij over the edges j → i received by
@@ -68,27 +68,27 @@ public abstract class GraphLayer implements AutoCloseable {
   protected boolean attends() { return true; }
 
   /** Messages [n, H·F'] from the input; may keep intermediates in {@code s.extra}. */
-  protected abstract float[] messages(Graph g, State s, Map<String, float[]> p);
+  protected abstract float[] messages(Csr g, State s, Map<String, float[]> p);
 
   /** Scores e [E, H] (after messages). */
-  protected abstract float[] scores(Graph g, State s, Map<String, float[]> p);
+  protected abstract float[] scores(Csr g, State s, Map<String, float[]> p);
 
   /** Fixed weights [E, H] of a layer that does not attend. */
-  protected float[] fixedWeights(Graph g) { throw new UnsupportedOperationException(); }
+  protected float[] fixedWeights(Csr g) { throw new UnsupportedOperationException(); }
 
   /** Backward of {@link #scores}: adds into dMsg, dx and the gradients. */
-  protected abstract void scoresBackward(Graph g, State s, float[] de, Map<String, float[]> p, Map<String, float[]> grads,
+  protected abstract void scoresBackward(Csr g, State s, float[] de, Map<String, float[]> p, Map<String, float[]> grads,
       float[] dMsg, float[] dx);
 
   /** Backward of {@link #messages}: adds into dx and the gradients. */
-  protected abstract void messagesBackward(Graph g, State s, float[] dMsg, Map<String, float[]> p,
+  protected abstract void messagesBackward(Csr g, State s, float[] dMsg, Map<String, float[]> p,
       Map<String, float[]> grads, float[] dx);
 
   /**
    * Forward on input x [n, in]. {@code dropMask} [E, H] (or null) multiplies the weights after the
    * softmax (attention dropout; not applied to a layer that does not attend).
    */
-  public final State forward(Graph g, float[] x, Map<String, float[]> p, float[] dropMask) {
+  public final State forward(Csr g, float[] x, Map<String, float[]> p, float[] dropMask) {
     int n = g.nodes();
     if (x.length != (long) n * in) {
       throw new IllegalArgumentException("features: expected " + ((long) n * in) + " values (= " + n + " x " + in + "), got "
@@ -111,7 +111,7 @@ public abstract class GraphLayer implements AutoCloseable {
   }
 
   /** Backward: given dL/dout [n, outDim], adds dL/dθ into {@code grads} and returns dL/dx [n, in]. */
-  public final float[] backward(Graph g, State s, float[] dOut, Map<String, float[]> p, Map<String, float[]> grads) {
+  public final float[] backward(Csr g, State s, float[] dOut, Map<String, float[]> p, Map<String, float[]> grads) {
     int n = g.nodes();
     float[] dx = new float[n * in];
     float[] dMsg = new float[s.msg.length];

@@ -12,8 +12,8 @@ import org.attention4j.api.DenseMatrices;
 import org.attention4j.api.ParameterSet;
 import org.attention4j.api.ParameterSet.TensorSpec;
 import org.attention4j.api.spi.ProviderConfig;
-import org.attention4j.graph.Graph;
-import org.attention4j.graph.LayerKind;
+
+
 import org.attention4j.train.Initializer;
 import org.attention4j.train.Parameters;
 
@@ -28,7 +28,7 @@ import org.attention4j.train.Parameters;
  */
 public final class Network implements AutoCloseable {
   /** The architecture. */
-  public record Spec(LayerKind kind, int in, int hidden, int heads, int classes, int outputHeads, int layers,
+  public record Spec(Kind kind, int in, int hidden, int heads, int classes, int outputHeads, int layers,
       double dropout, double attentionDropout, String scorerId) {
     public Spec {
       if (layers < 1) throw new IllegalArgumentException("layers: expected at least 1, got " + layers);
@@ -128,7 +128,7 @@ public final class Network implements AutoCloseable {
    * Forward on features x [n, in]. With {@code training}, dropout masks come from
    * {@code dropoutSeed}; otherwise there is no dropout.
    */
-  public Pass forward(Graph g, float[] x, Map<String, float[]> p, boolean training, long dropoutSeed) {
+  public Pass forward(Csr g, float[] x, Map<String, float[]> p, boolean training, long dropoutSeed) {
     Pass pass = new Pass();
     SplittableRandom random = new SplittableRandom(dropoutSeed);
     float[] h = x;
@@ -153,7 +153,7 @@ public final class Network implements AutoCloseable {
   }
 
   /** Backward from dL/dlogits; adds dL/dθ into {@code grads} and returns dL/dx. */
-  public float[] backward(Graph g, Pass pass, float[] dLogits, Map<String, float[]> p, Map<String, float[]> grads) {
+  public float[] backward(Csr g, Pass pass, float[] dLogits, Map<String, float[]> p, Map<String, float[]> grads) {
     float[] d = dLogits;
     for (int l = layers.size() - 1; l >= 0; l--) {
       if (l < layers.size() - 1) d = eluBackward(pass.preActivations.get(l), d);

@@ -13,7 +13,7 @@ import org.attention4j.api.ParameterSet.TensorSpec;
 import org.attention4j.api.spi.ProviderConfig;
 import org.attention4j.api.spi.Scorer;
 import org.attention4j.api.spi.ScorerProvider;
-import org.attention4j.graph.Graph;
+
 
 /**
  * Attention through any installed scorer: z = h Wᵀ, e_ij = s(z_i, z_j) per head from the scorer's
@@ -73,7 +73,7 @@ final class ScorerLayer extends GraphLayer {
     return m;
   }
 
-  @Override protected float[] messages(Graph g, State s, Map<String, float[]> p) {
+  @Override protected float[] messages(Csr g, State s, Map<String, float[]> p) {
     return EdgeOps.project(s.x, g.nodes(), in, p.get(prefix + "W"), heads * dim);
   }
 
@@ -92,7 +92,7 @@ final class ScorerLayer extends GraphLayer {
     }
   }
 
-  @Override protected float[] scores(Graph g, State s, Map<String, float[]> p) {
+  @Override protected float[] scores(Csr g, State s, Map<String, float[]> p) {
     int n = g.nodes(), m = g.edges();
     float[] e = new float[m * heads];
     for (int h = 0; h < heads; h++) {
@@ -106,7 +106,7 @@ final class ScorerLayer extends GraphLayer {
     return e;
   }
 
-  @Override protected void scoresBackward(Graph g, State s, float[] de, Map<String, float[]> p,
+  @Override protected void scoresBackward(Csr g, State s, float[] de, Map<String, float[]> p,
       Map<String, float[]> grads, float[] dMsg, float[] dx) {
     int n = g.nodes(), m = g.edges(), hd = heads * dim;
     for (int h = 0; h < heads; h++) {
@@ -129,7 +129,7 @@ final class ScorerLayer extends GraphLayer {
     }
   }
 
-  @Override protected void messagesBackward(Graph g, State s, float[] dMsg, Map<String, float[]> p,
+  @Override protected void messagesBackward(Csr g, State s, float[] dMsg, Map<String, float[]> p,
       Map<String, float[]> grads, float[] dx) {
     EdgeOps.projectBackward(s.x, g.nodes(), in, p.get(prefix + "W"), heads * dim, dMsg, grads.get(prefix + "W"), dx);
   }

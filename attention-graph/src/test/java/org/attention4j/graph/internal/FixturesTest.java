@@ -57,7 +57,7 @@ class FixturesTest {
       String name = spec.name().equals("bias") ? fixture + "_bias" : kind + "_" + spec.name();
       p.put(spec.name(), read(name, a));
     }
-    GraphLayer.State s = layer.forward(g, x, p, null);
+    GraphLayer.State s = layer.forward(new Csr(g.nodes(), g.offsets(), g.sources(), g.targets()), x, p, null);
     float[] out = read(fixture + "_out", a), alpha = read(kind + "_alpha", a);
     for (int k = 0; k < out.length; k++) assertEquals(out[k], s.out()[k], 1e-5, fixture + " out[" + k + "]");
     for (int k = 0; k < alpha.length; k++) assertEquals(alpha[k], s.alpha()[k], 1e-6, fixture + " alpha[" + k + "]");
