@@ -194,7 +194,7 @@ public final class GraphGatScenario implements ScenarioProvider {
         + "): test accuracy vs edge homophily, mean ± sd over " + seeds + " seeds", "edge homophily (measured)",
         "test accuracy", sbmLayers));
     b.figure(Figure.of("karate-attention", "Karate club: GAT first-layer attention, head 0 (edge width = weight, mean of "
-        + "both directions; seed " + ctx.seed() + ")", "", "", drawing(karate, kg, drawn, drawnTrain, ctx.seed())));
+        + "both directions; seed " + ctx.seed() + ")", "layout x (force-directed, no unit)", "layout y (no unit)", drawing(karate, kg, drawn, drawnTrain, ctx.seed())));
     b.summary(String.format(Locale.ROOT, "Karate club (34 members, the %d best-connected per faction labelled, identity "
         + "features, accuracy "
         + "on the other %d, mean ± sd over %d seeds): %s. SBM graphs (%d nodes, %d classes, degree %s, %d labelled per "
