@@ -8,6 +8,7 @@ module org.attention4j.cli {
   requires org.attention4j.api;
   requires org.attention4j.align;               // the align command calls its user API
   requires org.attention4j.retrieval;           // the retrieve command calls its user API
+  requires org.attention4j.graph;               // the graph command calls its user API
   requires org.apache.arrow.memory.unsafe;
   requires info.picocli;
   requires dagger;

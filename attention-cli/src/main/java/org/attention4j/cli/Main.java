@@ -25,7 +25,7 @@ public final class Main {
   @Command(name = "attention4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
       description = "Additive and multiplicative attention on the JVM: attend, align series, retrieve from a key-value memory, list plugins, run the chapter's "
           + "scenarios.",
-      subcommands = {PluginsCommand.class, AttendCommand.class, AlignCommand.class, RetrieveCommand.class, ScenarioCommand.class,
+      subcommands = {PluginsCommand.class, AttendCommand.class, AlignCommand.class, RetrieveCommand.class, GraphCommand.class, ScenarioCommand.class,
           ReportCommand.class})
   static final class Root {}
 

@@ -64,7 +64,8 @@ class CliTest {
     for (String key : new String[] {"kernel:simd", "normalizer:softmax", "normalizer:sparsemax", "normalizer:entmax15",
         "scorer:dot", "scorer:scaled-dot", "scorer:bilinear", "scorer:additive", "scenario:gibbs-temperature",
         "scenario:bio-dendrite", "scenario:bio-and-gate", "scenario:alignment-landscape", "scenario:retrieval",
-        "layer:multihead", "scenario:multihead-specialisation"}) {
+        "layer:multihead", "scenario:multihead-specialisation", "scenario:graph-gat",
+        "scenario:timeseries-sensitivity", "scenario:timeseries-anomaly"}) {
       JsonNode n = byKey.get(key);
       assertTrue(n != null, key + " missing from " + byKey.keySet());
       assertEquals("active", n.get("status").asText(), key);
