@@ -20,7 +20,7 @@ PyTorch (when some python3 on PATH imports torch; it may be another interpreter 
 this script): the same blocked algorithms with torch ops and torch.set_num_threads(threads).
 C: attention-bench/peers/dtw_ref.c, compiled with `cc -O3` into a temporary folder when cc exists.
 
-With --jmh FILE (a JMH `-rf json` result of benchmarks.jar), the JMH rows (scalar, simd:T, ort:T,
+With --jmh FILE (a JMH `-rf json` result of benchmarks.jar; repeatable), the JMH rows (scalar, simd:T, ort:T,
 ortmm:T) join the table, and the ratios ours / peer are computed against simd:<threads>.
 """
 import argparse
@@ -345,7 +345,7 @@ def fmt(x):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--jmh", help="JMH JSON result file (-rf json) to join into the table")
+    ap.add_argument("--jmh", action="append", default=[], help="JMH JSON result file (-rf json) to join into the table (repeatable)")
     ap.add_argument("--only", default="numpy,torch,c", help="peers to run: numpy,torch,c (none: 'jmh')")
     ap.add_argument("--works", default="sdpa,decode,matmul,additive,topk,dtw")
     ap.add_argument("--seconds", type=float, default=3.0, help="minimum timed seconds per work")
@@ -387,8 +387,8 @@ def main():
         return
     if "c" in only:
         values.update(c_works(args.works, log))
-    if args.jmh:
-        values.update(jmh_rows(args.jmh))
+    for path in args.jmh:
+        values.update(jmh_rows(path))
 
     ours = f"simd:{args.threads}"
     ort = f"ort:{args.threads}"
