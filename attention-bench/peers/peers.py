@@ -395,7 +395,14 @@ def main():
     order = ["scalar", "simd:1", "simd:2", "ort:1", "ort:2", "ortmm:1", "ortmm:2", "numpy", "torch", "c -O3", "c -O3 float"]
     present = {c for (_, _, c) in values}
     columns = [c for c in order if c in present] + sorted(present - set(order))
-    ratios = [(ours, p) for p in (ort, "numpy", "torch") if p in present and ours in present]
+    # ORT's better graph per row (fused MultiHeadAttention or plain MatMul/Softmax/MatMul).
+    ortmm = f"ortmm:{args.threads}"
+    for (w, s, c) in list(values):
+        if c in (ort, ortmm):
+            best = max(v for v in (values.get((w, s, ort)), values.get((w, s, ortmm))) if v is not None)
+            values[(w, s, f"ORT best:{args.threads}")] = best
+    ratios = [(ours, p) for p in (f"ORT best:{args.threads}", "numpy", "torch") if p in present | {c for (_, _, c) in values} and ours in present]
+    present = {c for (_, _, c) in values} - {f"ORT best:{args.threads}"}
     rows = []
     for work in UNITS:
         for shape in sorted({s for (w, s, _) in values if w == work}, key=lambda s: dims(s)):

@@ -20,7 +20,7 @@ echo "start $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$O
 files=()
 for shape in 512x512x64x8 2048x2048x64x8 4096x4096x64x8 1x4096x128x32; do
   # shellcheck disable=SC2086
-  jmh AttentionForwardBenchmark -p shape=$shape -p kernels=simd:1,simd:2,ort:1,ort:2 $JMH_OPTS \
+  jmh AttentionForwardBenchmark -p shape=$shape -p kernels=simd:1,simd:2,ort:1,ort:2,ortmm:1,ortmm:2 $JMH_OPTS \
       -rf json -rff "$OUT/jmh-attention-$shape.json" | tee "$OUT/jmh-attention-$shape.log"
   files+=(--jmh "$OUT/jmh-attention-$shape.json")
   echo "attention $shape done $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/conditions.txt"

@@ -15,12 +15,14 @@ DATA="$WORK/x-${N}x${D}.npy"
 python3 -c "import numpy as np, sys; np.save(sys.argv[1], np.random.default_rng(7).standard_normal((int(sys.argv[2]), int(sys.argv[3]))).astype(np.float32))" "$DATA" "$N" "$D"
 "$ROOT/attention4j" --version >/dev/null   # builds on first use; not timed
 
-seconds() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N); echo "$t1 - $t0" | bc; }
+# "wall user+sys" seconds of one process (bash's time keyword; the command's own output is dropped).
+# CPU seconds are printed too: under load from other work the wall time stretches, CPU time much less.
+seconds() { local TIMEFORMAT='%R %U %S' t; t=$( { time "$@" >/dev/null 2>&1; } 2>&1 ); awk '{printf "%.2f s wall, %.2f s cpu", $1, $2 + $3}' <<<"$t"; }
 echo "N=$N D=$D, load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq "$REPEATS"); do
   a=$(ATTENTION4J_NO_BUILD=1 seconds "$ROOT/attention4j" attend --scorer scaled-dot --query "$DATA" --keys "$DATA" --values "$DATA" --out "$WORK/ours.npy")
   b=$(OPENBLAS_NUM_THREADS=${NUMPY_THREADS:-2} seconds python3 "$ROOT/attention-bench/peers/sdpa_npy.py" "$DATA" "$DATA" "$DATA" "$WORK/numpy.npy")
-  echo "run $r: attention4j ${a} s, numpy ${b} s, load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "run $r: attention4j ${a}; numpy ${b}; load $(cut -d' ' -f1-3 /proc/loadavg)"
 done
 python3 - "$WORK/ours.npy" "$WORK/numpy.npy" <<'PY'
 import sys, numpy as np
