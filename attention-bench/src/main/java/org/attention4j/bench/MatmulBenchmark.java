@@ -45,6 +45,10 @@ public class MatmulBenchmark {
   public void setUp() {
     int[] s = Shapes.dims(shape);
     m = s[0]; n = s[1]; k = s[2];
+    if (kernels.startsWith("ort")) {
+      ort = OrtPeer.matmul(kernels, m, n, k);
+      return;
+    }
     impl = Shapes.kernels(kernels);
     arena = Arena.ofShared();
     a = Shapes.randomFloats(arena, (long) m * k, 1);
