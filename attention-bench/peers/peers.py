@@ -349,6 +349,8 @@ def main():
     ap.add_argument("--only", default="numpy,torch,c", help="peers to run: numpy,torch,c (none: 'jmh')")
     ap.add_argument("--works", default="sdpa,decode,matmul,additive,topk,dtw")
     ap.add_argument("--seconds", type=float, default=3.0, help="minimum timed seconds per work")
+    ap.add_argument("--save", help="also write the peers' figures (not JMH's) to this JSON file")
+    ap.add_argument("--load", action="append", default=[], help="join peers' figures saved by --save (repeatable)")
     ap.add_argument("--emit-json", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     args.works = [w for w in args.works.split(",") if w]
@@ -387,6 +389,12 @@ def main():
         return
     if "c" in only:
         values.update(c_works(args.works, log))
+    if args.save:
+        with open(args.save, "w") as f:
+            json.dump({"|".join(k): v for k, v in values.items()}, f, indent=1)
+    for path in args.load:
+        with open(path) as f:
+            values.update({tuple(k.split("|")): v for k, v in json.load(f).items()})
     for path in args.jmh:
         values.update(jmh_rows(path))
 

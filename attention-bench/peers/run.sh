@@ -2,6 +2,7 @@
 # One comparison run: JMH (our simd kernels and ONNX Runtime, same JVM run) at the shapes of
 # ARCHITECTURE §6, then the numpy / PyTorch / C peers, printed as one table per thread count.
 #   attention-bench/peers/run.sh [OUT_DIR]        (after: mvn -B -ntp -Pbench -DskipTests package)
+# Re-print a table later: peers.py --only jmh --threads T --load OUT/peers-T-threads.json --jmh OUT/jmh-*.json
 # JMH settings: JMH_OPTS (default "-wi 1 -w 3s -i 3 -r 5s -f 1"); peers: PEER_SECONDS (default 3).
 # Never run two of these at once (or next to other heavy work): they share the cores they measure.
 set -euo pipefail
@@ -34,6 +35,6 @@ done
 echo "jmh done $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/conditions.txt"
 for t in 1 2; do
   python3 "$ROOT/attention-bench/peers/peers.py" --threads "$t" --seconds "${PEER_SECONDS:-3}" \
-      "${files[@]}" | tee "$OUT/table-$t-threads.md"
+      --save "$OUT/peers-$t-threads.json" "${files[@]}" | tee "$OUT/table-$t-threads.md"
 done
 echo "end $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/conditions.txt"
