@@ -18,7 +18,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The scores of one head, {@code S = Q·Kᵀ} ({@code Kernels.matmul} with {@code transB}), of the
- * scalar kernels and of the simd kernels on 1 and 2 threads ({@code kernels}). Shapes {@code m x n x k}: one head of the SDPA rows of ARCHITECTURE §6 (L=512 and
+ * scalar kernels and of the simd kernels on 1 and 2 threads ({@code kernels}), and of ONNX Runtime
+ * ({@code ort:T}: the graph MatMul(A, Transpose(B)), T intra-op threads) as a peer. Shapes {@code m x n x k}: one head of the SDPA rows of ARCHITECTURE §6 (L=512 and
  * L=2048, d=64). FLOPs per operation = 2 · m · n · k.
  */
 @State(Scope.Benchmark)
@@ -30,19 +31,24 @@ public class MatmulBenchmark {
   @Param({"512x512x64", "2048x2048x64"})
   public String shape;
 
-  /** {@code scalar}, or {@code simd:T} (T threads). */
-  @Param({"scalar", "simd:1", "simd:2"})
+  /** {@code scalar}, {@code simd:T} (T threads), or {@code ort:T} (ONNX Runtime, T intra-op threads). */
+  @Param({"scalar", "simd:1", "simd:2", "ort:1", "ort:2"})
   public String kernels;
 
   private Arena arena;
   private Kernels impl;
   private MemorySegment a, b, c;
   private int m, n, k;
+  private OrtPeer ort;
 
   @Setup(Level.Trial)
   public void setUp() {
     int[] s = Shapes.dims(shape);
     m = s[0]; n = s[1]; k = s[2];
+    if (kernels.startsWith("ort")) {
+      ort = OrtPeer.matmul(kernels, m, n, k);
+      return;
+    }
     impl = Shapes.kernels(kernels);
     arena = Arena.ofShared();
     a = Shapes.randomFloats(arena, (long) m * k, 1);
@@ -51,10 +57,14 @@ public class MatmulBenchmark {
   }
 
   @TearDown(Level.Trial)
-  public void tearDown() { arena.close(); }
+  public void tearDown() {
+    if (ort != null) ort.close();
+    if (arena != null) arena.close();
+  }
 
   @Benchmark
-  public MemorySegment scoresQKt() {
+  public Object scoresQKt() {
+    if (ort != null) return ort.run();
     impl.matmul(a, false, b, true, c, m, n, k, 1f, 0f);
     return c;
   }
