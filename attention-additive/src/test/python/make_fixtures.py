@@ -27,40 +27,24 @@ CI does not run it; the outputs are committed.
 """
 import json
 import os
-import struct
+import sys
 
 import numpy as np
 
 MARGIN = 1e-3
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", "..", "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "scripts", "fixtures"))
+from safetensors_np import write_safetensors as _write_safetensors  # noqa: E402  (the shared writer)
 ADDITIVE_OUT = os.path.join(ROOT, "attention-additive", "src", "test", "resources", "fixtures")
 SPARSE_OUT = os.path.join(ROOT, "attention-sparse", "src", "test", "resources", "fixtures")
 
-DTYPES = {np.dtype("<f4"): "F32", np.dtype("<f8"): "F64"}
 
 
 def write_safetensors(path, tensors, metadata):
     """tensors: list of (name, ndarray of float32 or float64); order is kept."""
-    header = {"__metadata__": {k: str(v) for k, v in metadata.items()}}
-    blobs, offset = [], 0
-    for name, array in tensors:
-        a = np.ascontiguousarray(array)
-        a = a.astype(a.dtype.newbyteorder("<"), copy=False)
-        raw = a.tobytes(order="C")
-        header[name] = {"dtype": DTYPES[a.dtype], "shape": list(a.shape), "data_offsets": [offset, offset + len(raw)]}
-        blobs.append(raw)
-        offset += len(raw)
-    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    text += b" " * ((8 - len(text) % 8) % 8)  # pad the header with spaces to an 8-byte boundary
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for raw in blobs:
-            f.write(raw)
-    print("wrote", os.path.relpath(path, ROOT), f"({8 + len(text) + offset} bytes)")
-
+    size = _write_safetensors(path, tensors, metadata)
+    print("wrote", os.path.relpath(path, ROOT), f"({size} bytes)")
 
 # ---- row maps in float64 -----------------------------------------------------------------------
 

@@ -28,11 +28,13 @@ tslearn widens the band by |n - m| instead of scaling it by n/m.
 """
 import json
 import os
-import struct
+import sys
 
 import numpy as np
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "fixtures")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "scripts", "fixtures"))
+from safetensors_np import write_safetensors as _write_safetensors  # noqa: E402  (the shared writer)
 INF = float("inf")
 
 
@@ -210,20 +212,7 @@ def cases():
 
 
 def write_safetensors(path, tensors):
-    header, blobs, offset = {}, [], 0
-    for name, arr in tensors:
-        data = np.ascontiguousarray(arr, dtype="<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(arr.shape), "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    text += b" " * ((8 - len(text) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for b in blobs:
-            f.write(b)
-
+    _write_safetensors(path, tensors, dtype="<f4")
 
 def main():
     os.makedirs(OUT, exist_ok=True)

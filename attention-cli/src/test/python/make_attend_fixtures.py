@@ -38,7 +38,7 @@ CI has no Python: the outputs are committed. Re-running reproduces them byte for
 """
 import json
 import os
-import struct
+import sys
 
 import numpy as np
 
@@ -53,6 +53,8 @@ CONFIGS = {"none": ("all", 1.0), "mask": ("file", 1.0), "causal": ("causal", 1.0
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", "..", "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "scripts", "fixtures"))
+from safetensors_np import write_safetensors as _write_safetensors  # noqa: E402  (the shared writer)
 OUT = os.path.join(ROOT, "attention-cli", "src", "test", "resources", "attend")
 
 
@@ -69,21 +71,7 @@ def save_npy(path, array, dtype):
 
 def write_safetensors(path, tensors):
     """tensors: list of (name, float array), written as F32 in this order."""
-    header = {"__metadata__": {"generator": "make_attend_fixtures.py", "seed": str(SEED)}}
-    blobs, offset = [], 0
-    for name, array in tensors:
-        raw = np.ascontiguousarray(array, dtype="<f4").tobytes(order="C")
-        header[name] = {"dtype": "F32", "shape": list(np.shape(array)), "data_offsets": [offset, offset + len(raw)]}
-        blobs.append(raw)
-        offset += len(raw)
-    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    text += b" " * ((8 - len(text) % 8) % 8)  # pad with spaces so the data starts 8-aligned
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for raw in blobs:
-            f.write(raw)
-
+    _write_safetensors(path, tensors, {"generator": "make_attend_fixtures.py", "seed": SEED}, dtype="<f4")
 
 # ---- row maps in float64 -------------------------------------------------------------------------
 
