@@ -1,8 +1,10 @@
 package org.attention4j.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.attention4j.testkit.FixtureRuns.assertContains;
+import static org.attention4j.testkit.FixtureRuns.failureOf;
+import static org.attention4j.testkit.FixtureRuns.failures;
+import static org.attention4j.testkit.FixtureRuns.run;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,7 +14,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import org.attention4j.api.spi.NormalizerProvider;
@@ -21,10 +22,7 @@ import org.attention4j.testkit.FixtureNormalizerProvider.Defect;
 import org.attention4j.testkit.RootAllocatorExtensionTest.OnlyFromEngineTestKit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
-import org.junit.platform.testkit.engine.EngineTestKit;
-import org.junit.platform.testkit.engine.Event;
 
 /**
  * The conformance suite itself: a correct fixture passes every check it can (it is not registered
@@ -112,34 +110,6 @@ class ConformanceSuiteTest {
   }
 
   // --- running them
-
-  private static EngineExecutionResults run(Class<?> fixture) {
-    return EngineTestKit.engine("junit-jupiter")
-        .configurationParameter(OnlyFromEngineTestKit.KEY, "true")
-        .selectors(selectClass(fixture))
-        .execute();
-  }
-
-  /** Test method name → failure message, for every failed test. */
-  private static Map<String, String> failures(EngineExecutionResults results) {
-    Map<String, String> out = new TreeMap<>();
-    for (Event e : results.testEvents().failed().list()) {
-      String name = e.getTestDescriptor().getDisplayName();
-      Throwable t = e.getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow();
-      out.put(name.substring(0, name.indexOf('(')), String.valueOf(t.getMessage()));
-    }
-    return out;
-  }
-
-  private static String failureOf(Class<?> fixture, String method) {
-    Map<String, String> f = failures(run(fixture));
-    assertTrue(f.containsKey(method), fixture.getSimpleName() + ": expected " + method + "() to fail, got failures " + f);
-    return f.get(method);
-  }
-
-  private static void assertContains(String message, String... parts) {
-    for (String p : parts) assertTrue(message.contains(p), "expected the message to contain '" + p + "', got: " + message);
-  }
 
   @Test void aCorrectScorerPassesEverythingButServiceLoaderDiscovery() {
     EngineExecutionResults r = run(GoodScorer.class);

@@ -1,21 +1,19 @@
 package org.attention4j.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.attention4j.testkit.FixtureRuns.assertContains;
+import static org.attention4j.testkit.FixtureRuns.failureOf;
+import static org.attention4j.testkit.FixtureRuns.failures;
+import static org.attention4j.testkit.FixtureRuns.run;
 
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.attention4j.api.spi.AttentionLayerProvider;
 import org.attention4j.testkit.FixtureLayerProvider.Defect;
 import org.attention4j.testkit.RootAllocatorExtensionTest.OnlyFromEngineTestKit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
-import org.junit.platform.testkit.engine.EngineTestKit;
-import org.junit.platform.testkit.engine.Event;
 
 /**
  * {@link BaseLayerConformanceTest} itself: a correct fixture layer passes every check it can (it is
@@ -40,31 +38,6 @@ class LayerConformanceSuiteTest {
   static class WrongDValues extends LayerFixture { WrongDValues() { super(Defect.WRONG_DVALUES); } }
   static class Unseeded extends LayerFixture { Unseeded() { super(Defect.UNSEEDED); } }
   static class Leaks extends LayerFixture { Leaks() { super(Defect.LEAKS); } }
-
-  private static EngineExecutionResults run(Class<?> fixture) {
-    return EngineTestKit.engine("junit-jupiter").configurationParameter(OnlyFromEngineTestKit.KEY, "true")
-        .selectors(selectClass(fixture)).execute();
-  }
-
-  private static Map<String, String> failures(EngineExecutionResults results) {
-    Map<String, String> out = new TreeMap<>();
-    for (Event e : results.testEvents().failed().list()) {
-      String name = e.getTestDescriptor().getDisplayName();
-      Throwable t = e.getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow();
-      out.put(name.substring(0, name.indexOf('(')), String.valueOf(t.getMessage()));
-    }
-    return out;
-  }
-
-  private static String failureOf(Class<?> fixture, String method) {
-    Map<String, String> f = failures(run(fixture));
-    assertTrue(f.containsKey(method), fixture.getSimpleName() + ": expected " + method + "() to fail, got failures " + f);
-    return f.get(method);
-  }
-
-  private static void assertContains(String message, String... parts) {
-    for (String p : parts) assertTrue(message.contains(p), "expected the message to contain '" + p + "', got: " + message);
-  }
 
   @Test void aCorrectLayerPassesEverythingButServiceLoaderDiscovery() {
     EngineExecutionResults r = run(GoodLayer.class);
