@@ -39,7 +39,7 @@ SDPA = ["512x512x64x8", "1024x1024x64x8", "2048x2048x64x8", "4096x4096x64x8"]
 DECODE = ["1x4096x128x32"]
 MATMUL = ["512x512x64", "2048x2048x64"]
 ADDITIVE = ["2048x2048x64"]
-TOPK = ["1048576x128x64x10"]  # keys x d x batch x k
+TOPK = ["1000000x128x64x10"]  # keys x d x batch x k (as TopKBenchmark)
 DTW = ["4096x4096"]
 
 UNITS = {"sdpa": "GFLOP/s", "decode": "GFLOP/s", "matmul": "GFLOP/s", "additive": "G tanh-terms/s",
@@ -287,6 +287,8 @@ def jmh_rows(path):
         method = r["benchmark"].rsplit(".", 1)[-1]
         params = r.get("params", {})
         shape, kernels = params.get("shape"), params.get("kernels")
+        if method == "rows" and params.get("band") == "-1":   # DtwBenchmark.rows: one pair, no band
+            shape, method = params.get("table"), "dtwRows"
         if shape is None or kernels is None:
             continue
         ops = r["primaryMetric"]["score"]
@@ -298,6 +300,10 @@ def jmh_rows(path):
             work = "matmul"
         elif method == "tanhReduce":
             work = "additive"
+        elif method == "innerProductTopK":
+            work = "topk"
+        elif method == "dtwRows":
+            work = "dtw"
         else:
             continue
         rows[(work, shape, kernels)] = ops * work_count(work, shape)

@@ -32,6 +32,13 @@ for shape in 512x512x64 2048x2048x64; do
       -rf json -rff "$OUT/jmh-matmul-$shape.json" | tee "$OUT/jmh-matmul-$shape.log"
   files+=(--jmh "$OUT/jmh-matmul-$shape.json")
 done
+# shellcheck disable=SC2086
+jmh AdditiveScoresBenchmark -p kernels=simd:1,simd:2 $JMH_OPTS -rf json -rff "$OUT/jmh-additive.json" | tee "$OUT/jmh-additive.log"
+# shellcheck disable=SC2086
+jmh TopKBenchmark -p kernels=simd:1,simd:2 $JMH_OPTS -rf json -rff "$OUT/jmh-topk.json" | tee "$OUT/jmh-topk.log"
+# shellcheck disable=SC2086
+jmh 'DtwBenchmark.rows' -p kernels=scalar,simd:1 $JMH_OPTS -rf json -rff "$OUT/jmh-dtw.json" | tee "$OUT/jmh-dtw.log"
+files+=(--jmh "$OUT/jmh-additive.json" --jmh "$OUT/jmh-topk.json" --jmh "$OUT/jmh-dtw.json")
 echo "jmh done $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/conditions.txt"
 for t in 1 2; do
   python3 "$ROOT/attention-bench/peers/peers.py" --threads "$t" --seconds "${PEER_SECONDS:-3}" \
