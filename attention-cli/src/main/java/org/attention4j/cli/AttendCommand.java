@@ -141,7 +141,10 @@ final class AttendCommand implements Callable<Integer> {
       List<Mask> masks = masks(batch);
       ProviderConfig base = new ProviderConfig(Settings.of("attend", Map.of()), common.seed, alloc,
           Optional.ofNullable(paramSet), registry.kernels(), registry);
-      boolean withWeights = weightsFile != null || json;
+      // --json reports the weights' shape; without --weights a single-scorer run gets it from the shapes
+      // instead of materialising n_q × n_k floats (4 GiB at 32768 × 32768) only to measure them.
+      boolean withWeights = weightsFile != null || (json && layerProvider != null);
+      int[] weightsShape = batch.batched ? new int[] {batch.count, batch.nq, batch.nk} : new int[] {batch.nq, batch.nk};
       List<FixedSizeListVector> outs = new ArrayList<>(), ws = new ArrayList<>();
       try {
         if (layerProvider != null) {
@@ -177,6 +180,7 @@ final class AttendCommand implements Callable<Integer> {
           MatrixFiles.writeMatrix(out, o);
           shapes.put("output", DenseMatrices.shape(o));
         }
+        if (!withWeights) shapes.put("weights", weightsShape);
         if (!ws.isEmpty()) {
           try (FixedSizeListVector w = batch.stack(ws, alloc, "weights")) {
             if (weightsFile != null) MatrixFiles.writeMatrix(weightsFile, w);

@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
  */
 public final class Main {
   private static final AtomicBoolean CANCELLED = new AtomicBoolean();
+  /** Set when the command has returned, so the shutdown hook knows the exit is not a Ctrl-C. */
+  private static final AtomicBoolean FINISHED = new AtomicBoolean();
 
   private Main() {}
 
@@ -49,6 +51,7 @@ public final class Main {
     ROOT_LOGGER.setLevel(java.util.logging.Level.WARNING);
     Thread mainThread = Thread.currentThread();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (FINISHED.get()) return;          // a normal exit: main is inside System.exit, joining it would only wait
       CANCELLED.set(true);                 // Ctrl-C: let a running scenario stop cleanly (exit status 130)
       try {
         mainThread.join(2000);
@@ -57,6 +60,7 @@ public final class Main {
       }
     }, "attention4j-cancel"));
     int code = run(System.out, System.err, args);
+    FINISHED.set(true);
     System.exit(code);
   }
 

@@ -121,7 +121,9 @@ class PanamaAttentionTest {
 
   @ParameterizedTest(name = "{0}") @MethodSource("kernels")
   void forwardCausalWithDifferentQueryAndKeyCounts(PanamaKernels simd) {
-    int[][] shapes = {{3, 8}, {8, 3}, {1, 33}, {33, 1}, {16, 17}, {17, 16}, {100, 207}, {207, 100}, {4, 300}, {300, 4}};
+    // the last two: several query tiles per task sharing several key chunks (prefill grouping)
+    int[][] shapes = {{3, 8}, {8, 3}, {1, 33}, {33, 1}, {16, 17}, {17, 16}, {100, 207}, {207, 100}, {4, 300}, {300, 4},
+        {70, 1100}, {261, 1537}};
     for (int[] sh : shapes) forward(simd, 7 + sh[0] * 1000L + sh[1], sh[0], sh[1], 8, 5, Mask.causal(), true);
   }
 
