@@ -39,8 +39,8 @@ import org.attention4j.retrieval.TopK;
  *   <li>sharpness of the soft lookup (scaled-dot scorer) against temperature: mean entropy and mean
  *   weight on the best key.</li>
  * </ul>
- * Key metric: the best recall@10 of the learned index among nprobe settings at ≥ 10× the exact
- * throughput. Verdict: supports when the soft lookup puts ≥ 0.9 of its weight on one key at the
+ * Key metric: the weight the trained attention over partitions puts on the nearest entry's partition
+ * (the best recall@10 at ≥ 10× the exact throughput is reported too). Verdict: supports when the soft lookup puts ≥ 0.9 of its weight on one key at the
  * lowest temperature, the trained attention over partitions puts ≥ 0.5 on the nearest entry's
  * partition, and the learned index reaches recall@10 ≥ 0.9 at some nprobe; contradicts when that
  * attention is below 0.2 (no better than a few partitions' worth); inconclusive otherwise.
@@ -191,7 +191,9 @@ public final class RetrievalScenario implements ScenarioProvider {
         b.metric("learned_recall10_at_10x_exact_qps", bestLearned).metric("ivf_recall10_at_10x_exact_qps", bestIvf);
         b.metric("learned_attention_on_true_partition", onTrue).metric("ivf_top1_partition_hit", onTrueIvf);
         b.metric("learned_loss_first", firstLoss).metric("learned_loss_final", finalLoss);
-        b.keyMetric("learned_recall10_at_10x_exact_qps");
+        // the claim itself (trained attention concentrates on the nearest entry), which the verdict tests; the
+        // recall at 10× exact throughput is 0 on the quick set, where exact search over 20k keys is already fast
+        b.keyMetric("learned_attention_on_true_partition");
 
         double sharpest = topWeight[0];
         for (double w : topWeight) sharpest = Math.max(sharpest, w);

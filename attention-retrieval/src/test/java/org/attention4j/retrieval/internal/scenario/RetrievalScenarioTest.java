@@ -27,7 +27,7 @@ class RetrievalScenarioTest {
     ScenarioRunner.Outcome o = ScenarioRunner.run(s, registry, Map.of(), Map.of(), false, 0, a, (f, m) -> progress.add(f), () -> false);
     Map<String, Double> m = o.result().metrics();
     System.out.println(o.result().summary());
-    assertEquals("learned_recall10_at_10x_exact_qps", o.result().keyMetric());
+    assertEquals("learned_attention_on_true_partition", o.result().keyMetric());
     assertEquals("20000", o.parameters().getString("keys"), "the quick set applies");
     for (String kind : List.of("ivf", "learned")) {
       double last = 0;
