@@ -9,7 +9,7 @@ import org.apache.spark.sql.SparkSession;
  * Throughput of the three jobs in one local-mode JVM ({@code local[1]} or {@code local[2]}): data
  * generated with Spark SQL and written as Parquet first (not timed), then each job once to warm up
  * and once timed. Run: {@code java -cp ... org.attention4j.spark.LocalModeBenchmark MASTER
- * NQ NK D KEYS QUERIES PAIRS LEN}.
+ * NQ NK D KEYS QUERIES PAIRS LEN [retrieve]} (with {@code retrieve}: the retrieval rows only).
  */
 public final class LocalModeBenchmark {
   private LocalModeBenchmark() {}
@@ -32,7 +32,8 @@ public final class LocalModeBenchmark {
     spark.range(pairs).selectExpr("id", series + " as x", shifted + " as y").repartition(4).write()
         .parquet(dir.resolve("pairs").toString());
     String p = Integer.toString(Math.max(2, spark.sparkContext().defaultParallelism()));
-    for (String mode : List.of("broadcast", "partitioned")) {
+    boolean retrieveOnly = a.length > 8 && a[8].equals("retrieve");
+    for (String mode : retrieveOnly ? List.<String>of() : List.of("broadcast", "partitioned")) {
       List<String> args = List.of("--queries", dir.resolve("q").toString(), "--keys", dir.resolve("kv").toString(), "--scorer",
           "scaled-dot", "--mode", mode, "--key-partitions", p, "--out", dir.resolve("out-" + mode).toString());
       AttendJob.run(spark, AttendJob.parse(args(args, AttendJob.class)));
@@ -47,6 +48,26 @@ public final class LocalModeBenchmark {
     long t = System.nanoTime();
     RetrieveJob.Summary rs = RetrieveJob.run(spark, RetrieveJob.parse(args(r, RetrieveJob.class)));
     report(master, "retrieve top-10 " + keys + " keys d=" + d, rs.queries(), "queries/s", t, 2.0 * queries * (double) keys * d);
+    // cos and l2 exact (ExactSearch per partition), then the IVF index (l2, built on the driver, saved, then loaded)
+    for (String metric : List.of("cos", "l2")) {
+      List<String> m = new java.util.ArrayList<>(r);
+      m.addAll(List.of("--metric", metric));
+      t = System.nanoTime();
+      RetrieveJob.Summary ms = RetrieveJob.run(spark, RetrieveJob.parse(args(m, RetrieveJob.class)));
+      report(master, "retrieve exact " + metric + " top-10 " + keys + " keys d=" + d, ms.queries(), "queries/s", t, 0);
+    }
+    for (String nprobe : List.of("1", "16")) {
+      List<String> iv = new java.util.ArrayList<>(r);
+      iv.addAll(List.of("--metric", "l2", "--index", "ivf", "--nprobe", nprobe, "--index-dir", dir.resolve("ivf").toString()));
+      t = System.nanoTime();
+      RetrieveJob.Summary is = RetrieveJob.run(spark, RetrieveJob.parse(args(iv, RetrieveJob.class)));
+      report(master, "retrieve ivf l2 nprobe " + nprobe + " (index " + (is.indexLoaded() ? "loaded" : "built") + " in " + is.buildMs()
+          + " ms, nlist " + is.nlist() + ") top-10 " + keys + " keys d=" + d, is.queries(), "queries/s", t, 0);
+    }
+    if (retrieveOnly) {
+      spark.stop();
+      return;
+    }
     List<String> al = List.of("--pairs", dir.resolve("pairs").toString(), "--soft", "0.1", "--out", dir.resolve("out-a").toString());
     AlignJob.run(spark, AlignJob.parse(args(al, AlignJob.class)));
     t = System.nanoTime();
