@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
-import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShape;
@@ -167,20 +166,6 @@ class AdditiveAttentionTest {
     return Float64Oracles.inner(oracle(p, rr, w, v, nq, nk, h, dv, scale, mask)[1], g);
   }
 
-  private static double[] central(ToDoubleFunction<double[]> f, double[] x, int[] at) {
-    double[] out = new double[at.length];
-    for (int c = 0; c < at.length; c++) {
-      int i = at[c];
-      double keep = x[i];
-      x[i] = keep + SimdTolerances.STEP;
-      double plus = f.applyAsDouble(x);
-      x[i] = keep - SimdTolerances.STEP;
-      double minus = f.applyAsDouble(x);
-      x[i] = keep;
-      out[c] = (plus - minus) / (2 * SimdTolerances.STEP);
-    }
-    return out;
-  }
 
   @ParameterizedTest(name = "{0}") @MethodSource("kernels")
   void backwardMatchesScalarAndCentralDifferences(PanamaKernels simd) {
@@ -207,10 +192,10 @@ class AdditiveAttentionTest {
       double[] pd = Float64Oracles.toDouble(p), rd = Float64Oracles.toDouble(rr), wd = Float64Oracles.toDouble(w);
       double[] vd = Float64Oracles.toDouble(v), gd = Float64Oracles.toDouble(g);
       int[] cp = coords(r, pd.length, 12), cr = coords(r, rd.length, 12), cw = coords(r, wd.length, 12), cv = coords(r, vd.length, 12);
-      SimdTolerances.assertCentral(got[0], cp, central(x -> loss(x, rd, wd, vd, gd, nq, nk, h, dv, scale, mask), pd, cp), what + ": dP");
-      SimdTolerances.assertCentral(got[1], cr, central(x -> loss(pd, x, wd, vd, gd, nq, nk, h, dv, scale, mask), rd, cr), what + ": dR");
-      SimdTolerances.assertCentral(got[2], cw, central(x -> loss(pd, rd, x, vd, gd, nq, nk, h, dv, scale, mask), wd, cw), what + ": dw");
-      SimdTolerances.assertCentral(got[3], cv, central(x -> loss(pd, rd, wd, x, gd, nq, nk, h, dv, scale, mask), vd, cv), what + ": dV");
+      SimdTolerances.assertCentral(got[0], cp, SimdTolerances.central(x -> loss(x, rd, wd, vd, gd, nq, nk, h, dv, scale, mask), pd, cp), what + ": dP");
+      SimdTolerances.assertCentral(got[1], cr, SimdTolerances.central(x -> loss(pd, x, wd, vd, gd, nq, nk, h, dv, scale, mask), rd, cr), what + ": dR");
+      SimdTolerances.assertCentral(got[2], cw, SimdTolerances.central(x -> loss(pd, rd, x, vd, gd, nq, nk, h, dv, scale, mask), wd, cw), what + ": dw");
+      SimdTolerances.assertCentral(got[3], cv, SimdTolerances.central(x -> loss(pd, rd, wd, x, gd, nq, nk, h, dv, scale, mask), vd, cv), what + ": dV");
     }
   }
 }

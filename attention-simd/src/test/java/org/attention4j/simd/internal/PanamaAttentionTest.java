@@ -206,21 +206,6 @@ class PanamaAttentionTest {
     return Float64Oracles.dotAttention(q, k, v, nq, nk, d, dv, scale, 1, mask).output();
   }
 
-  /** Central differences of ⟨G, O(x)⟩ at the chosen coordinates of x. */
-  private static double[] central(java.util.function.ToDoubleFunction<double[]> loss, double[] x, int[] coords) {
-    double[] out = new double[coords.length];
-    for (int c = 0; c < coords.length; c++) {
-      int i = coords[c];
-      double keep = x[i];
-      x[i] = keep + SimdTolerances.STEP;
-      double plus = loss.applyAsDouble(x);
-      x[i] = keep - SimdTolerances.STEP;
-      double minus = loss.applyAsDouble(x);
-      x[i] = keep;
-      out[c] = (plus - minus) / (2 * SimdTolerances.STEP);
-    }
-    return out;
-  }
 
   /** Inputs, scalar-kernel gradients and sampled central differences of one backward case. */
   record BackwardCase(float[] q, float[] k, float[] v, float[] g, float scale, float[] dq, float[] dk, float[] dv, int[][] coords,
@@ -242,9 +227,9 @@ class PanamaAttentionTest {
       coords[0] = coords(r, qd.length, 20);
       coords[1] = coords(r, kd.length, 20);
       coords[2] = coords(r, vd.length, 20);
-      numeric[0] = central(x -> Float64Oracles.inner(forwardOutput(x, kd, vd, nq, nk, d, dv, scale, mask), gd), qd, coords[0]);
-      numeric[1] = central(x -> Float64Oracles.inner(forwardOutput(qd, x, vd, nq, nk, d, dv, scale, mask), gd), kd, coords[1]);
-      numeric[2] = central(x -> Float64Oracles.inner(forwardOutput(qd, kd, x, nq, nk, d, dv, scale, mask), gd), vd, coords[2]);
+      numeric[0] = SimdTolerances.central(x -> Float64Oracles.inner(forwardOutput(x, kd, vd, nq, nk, d, dv, scale, mask), gd), qd, coords[0]);
+      numeric[1] = SimdTolerances.central(x -> Float64Oracles.inner(forwardOutput(qd, x, vd, nq, nk, d, dv, scale, mask), gd), kd, coords[1]);
+      numeric[2] = SimdTolerances.central(x -> Float64Oracles.inner(forwardOutput(qd, kd, x, nq, nk, d, dv, scale, mask), gd), vd, coords[2]);
     }
     return new BackwardCase(q, k, v, g, scale, sq, sk, sv, coords, numeric);
   }

@@ -17,7 +17,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Random;
-import java.util.function.ToDoubleFunction;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
@@ -238,20 +237,6 @@ class PanamaKernelsTest {
     return s;
   }
 
-  private static double[] central(ToDoubleFunction<double[]> f, double[] x, int[] coords) {
-    double[] out = new double[coords.length];
-    for (int c = 0; c < coords.length; c++) {
-      int i = coords[c];
-      double keep = x[i];
-      x[i] = keep + SimdTolerances.STEP;
-      double plus = f.applyAsDouble(x);
-      x[i] = keep - SimdTolerances.STEP;
-      double minus = f.applyAsDouble(x);
-      x[i] = keep;
-      out[c] = (plus - minus) / (2 * SimdTolerances.STEP);
-    }
-    return out;
-  }
 
   @ParameterizedTest(name = "{0}") @MethodSource("kernels")
   void additiveBackwardMatchesScalarAndCentralDifferences(PanamaKernels simd) {
@@ -280,9 +265,9 @@ class PanamaKernelsTest {
         double[] gd = Float64Oracles.toDouble(g);
         int[] cp = coords(r, pd.length, 20), cr = coords(r, rd.length, 20), cw = coords(r, wd.length, 20);
         double[][] fd = memo("additive central " + i, () -> new double[][] {
-            central(x -> additiveLoss(x, rd, wd, gd, nq, nk, h)[0], pd, cp),
-            central(x -> additiveLoss(pd, x, wd, gd, nq, nk, h)[0], rd, cr),
-            central(x -> additiveLoss(pd, rd, x, gd, nq, nk, h)[0], wd, cw)});
+            SimdTolerances.central(x -> additiveLoss(x, rd, wd, gd, nq, nk, h)[0], pd, cp),
+            SimdTolerances.central(x -> additiveLoss(pd, x, wd, gd, nq, nk, h)[0], rd, cr),
+            SimdTolerances.central(x -> additiveLoss(pd, rd, x, gd, nq, nk, h)[0], wd, cw)});
         SimdTolerances.assertCentral(gp, cp, fd[0], what + ": dP");
         SimdTolerances.assertCentral(gr, cr, fd[1], what + ": dR");
         SimdTolerances.assertCentral(gw, cw, fd[2], what + ": dw");

@@ -41,6 +41,22 @@ final class SimdTolerances {
 
   private SimdTolerances() {}
 
+  /** Central differences (step {@link #STEP}) of {@code f} at the chosen coordinates of x (x is restored). */
+  static double[] central(java.util.function.ToDoubleFunction<double[]> f, double[] x, int[] coords) {
+    double[] out = new double[coords.length];
+    for (int c = 0; c < coords.length; c++) {
+      int i = coords[c];
+      double keep = x[i];
+      x[i] = keep + STEP;
+      double plus = f.applyAsDouble(x);
+      x[i] = keep - STEP;
+      double minus = f.applyAsDouble(x);
+      x[i] = keep;
+      out[c] = (plus - minus) / (2 * STEP);
+    }
+    return out;
+  }
+
   /** {@code |a − b| ≤ ATOL + RTOL·|b|} everywhere (the testkit's form and message). */
   static void assertClose(float[] actual, double[] expected, String what) {
     Tolerances.assertClose(actual, expected, ATOL, RTOL, what);
