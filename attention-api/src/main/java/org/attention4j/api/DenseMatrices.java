@@ -158,17 +158,34 @@ public final class DenseMatrices {
    */
   public static FixedSizeListVector requireFinite(FixedSizeListVector v, String argument) {
     require(v, argument, -1);
+    requireFinite(v, argument, null, "");
+    return v;
+  }
+
+  /**
+   * Checks that the entries of an [n_q, n_k] score matrix are finite where the byte mask allows them
+   * ({@link Mask#toSegment}: non-zero = allowed, {@code null} = all); masked entries may hold anything,
+   * e.g. −∞ fill, since they take no part. Returns the matrix.
+   *
+   * @throws IllegalArgumentException {@code "<argument>: expected finite values at allowed positions, got NaN at (row i, col j)"}
+   */
+  public static FixedSizeListVector requireFiniteWhereAllowed(FixedSizeListVector v, String argument, MemorySegment mask) {
+    require(v, argument, -1);
+    requireFinite(v, argument, mask, " at allowed positions");
+    return v;
+  }
+
+  private static void requireFinite(FixedSizeListVector v, String argument, MemorySegment mask, String where) {
     MemorySegment s = segment(v);
     int cols = cols(v);
     long n = (long) rows(v) * cols;
     for (long i = 0; i < n; i++) {
       float x = s.getAtIndex(FLOAT, i);
-      if (!Float.isFinite(x)) {
-        throw new IllegalArgumentException(argument + ": expected finite values, got " + x + " at (row "
+      if (!Float.isFinite(x) && Mask.allowed(mask, i)) {
+        throw new IllegalArgumentException(argument + ": expected finite values" + where + ", got " + x + " at (row "
             + (cols == 0 ? 0 : i / cols) + ", col " + (cols == 0 ? 0 : i % cols) + ")");
       }
     }
-    return v;
   }
 
   /** Number of rows (for rank &gt; 2: the product of the leading dimensions). */

@@ -33,7 +33,7 @@ public final class SoftmaxNormalizerProvider implements NormalizerProvider {
       checkTemperature(temperature);
       int rows = DenseMatrices.rows(scores), cols = DenseMatrices.cols(scores);
       MemorySegment m = mask.toSegment(rows, cols);
-      requireFiniteWhereAllowed(DenseMatrices.segment(scores), m, rows, cols);
+      DenseMatrices.requireFiniteWhereAllowed(scores, "scores", m);       // a NaN would spread over its row unseen
       FixedSizeListVector out = DenseMatrices.allocate(allocator, "weights", rows, cols);
       kernels.softmaxRows(DenseMatrices.segment(scores), DenseMatrices.segment(out), rows, cols, 1f / temperature, m);
       return out;
@@ -53,20 +53,6 @@ public final class SoftmaxNormalizerProvider implements NormalizerProvider {
     }
 
     @Override public boolean isSoftmax() { return true; }
-  }
-
-  /**
-   * Scores at allowed positions must be finite (a NaN would spread over the row unseen); masked ones
-   * may hold anything, e.g. −∞ fill.
-   */
-  static void requireFiniteWhereAllowed(MemorySegment s, MemorySegment mask, int rows, int cols) {
-    for (long i = 0, n = (long) rows * cols; i < n; i++) {
-      float x = s.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, i);
-      if (!Float.isFinite(x) && Mask.allowed(mask, i)) {
-        throw new IllegalArgumentException("scores: expected finite values at allowed positions, got " + x
-            + " at (row " + i / cols + ", col " + i % cols + ")");
-      }
-    }
   }
 
   /** Temperatures must be finite and positive. */

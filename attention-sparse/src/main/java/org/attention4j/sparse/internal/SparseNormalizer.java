@@ -39,6 +39,7 @@ final class SparseNormalizer implements Normalizer {
     checkTemperature(temperature);
     int rows = DenseMatrices.rows(scores), cols = DenseMatrices.cols(scores);
     byte[] allowed = mask.toBytes(rows, cols);
+    DenseMatrices.requireFiniteWhereAllowed(scores, "scores", MemorySegment.ofArray(allowed));
     MemorySegment s = DenseMatrices.segment(scores);
     int[] index = new int[cols];
     double[] z = new double[cols], p = new double[cols], scratch = new double[cols];
@@ -51,10 +52,6 @@ final class SparseNormalizer implements Normalizer {
         for (int j = 0; j < cols; j++) {
           if (allowed[(int) base + j] == 0) continue;
           float x = s.getAtIndex(F, base + j);
-          if (!Float.isFinite(x)) {
-            throw new IllegalArgumentException("scores: expected finite values at allowed positions, got " + x
-                + " at (row " + i + ", col " + j + ")");
-          }
           index[n] = j;
           z[n++] = x / (double) temperature;
         }
